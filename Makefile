@@ -1,0 +1,42 @@
+# vanban — quick start: `make build` then `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: venv build templates test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Render every example of inputs/ into build/.
+build: venv
+	$(BIN)/vanban build inputs -o build
+
+## Rebuild the built-in Word templates from the profiles (templates/docx/).
+templates: venv
+	$(BIN)/python -m pipeline.authoring templates/docx
+
+lint: venv
+	$(BIN)/ruff check pipeline tests bench
+	$(BIN)/ruff format --check pipeline tests bench
+	$(BIN)/lint-imports
+
+typecheck: venv
+	$(BIN)/mypy
+
+unit: venv
+	$(BIN)/pytest -q
+
+## The whole suite: lint, import layers, mypy --strict, pytest.
+test: lint typecheck unit
+
+bench: venv
+	$(BIN)/python bench/batch.py
+
+clean:
+	rm -rf build

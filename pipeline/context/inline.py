@@ -1,0 +1,46 @@
+"""Inline markup of record text: **bold** and *italic* become runs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MARKUP = re.compile(r"\*\*(?P<b>.+?)\*\*|(?<![\*\\])\*(?P<i>[^*\s](?:[^*]*?[^*\s])?)\*")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of text with one formatting: what a Word run holds."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+def parse_inline(text: str, *, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
+    """Return the runs of ``text``: ``**x**`` bold, ``*x*`` italic, ``\\*`` a literal star.
+
+    ``bold``/``italic`` apply to the whole text on top of the markup.
+    """
+    runs: list[Run] = []
+    pos = 0
+    for match in _MARKUP.finditer(text):
+        if match.start() > pos:
+            runs.append(Run(_unescape(text[pos : match.start()]), bold, italic))
+        if match.group("b") is not None:
+            runs.extend(parse_inline(match.group("b"), bold=True, italic=italic))
+        else:
+            runs.append(Run(_unescape(match.group("i")), bold, True))
+        pos = match.end()
+    if pos < len(text):
+        runs.append(Run(_unescape(text[pos:]), bold, italic))
+    return tuple(run for run in runs if run.text)
+
+
+def plain_text(runs: tuple[Run, ...]) -> str:
+    """Return the text of ``runs`` without formatting."""
+    return "".join(run.text for run in runs)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\*", "*")

@@ -1,0 +1,39 @@
+"""Load official-document records from YAML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from pipeline.errors import InputError, Problem
+from pipeline.loading.problems import problems_from_validation
+from pipeline.loading.yaml_source import read_yaml
+from pipeline.models import OfficialDocument
+
+
+def load_document(path: Path) -> OfficialDocument:
+    """Read and validate one official-document record (YAML).
+
+    Raises:
+        InputError: every problem of the file at once, each with its line and field.
+    """
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            [
+                Problem(
+                    doc.source,
+                    "dòng 1",
+                    "",
+                    "Tệp hồ sơ phải là một khối các trường (khoi, co_quan, loai, …), "
+                    "không phải danh sách hay một giá trị đơn.",
+                )
+            ]
+        )
+    try:
+        return OfficialDocument.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(
+            problems_from_validation(exc, doc.source, doc.data, doc.line_of, OfficialDocument)
+        ) from None

@@ -1,0 +1,133 @@
+"""Read YAML keeping the line of every key and list item, for error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.errors import InputError, Problem
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    """Parsed YAML data and the line (1-based) where each path starts."""
+
+    source: str
+    data: Any
+    lines: dict[PathKey, int] = field(default_factory=dict)
+
+    def line_of(self, path: PathKey) -> int:
+        """Return the line of ``path``, or of its closest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+
+class _Builder:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.loader = yaml.SafeLoader("")
+        self.lines: dict[PathKey, int] = {}
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError):
+            # e.g. "2026-02-30" looks like a date but is not one: keep the text and let
+            # the record's validation say what is wrong with it.
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, (*path, "<key>"))
+            if not isinstance(key, str | int):
+                key = str(key)
+            line = key_node.start_mark.line + 1
+            if key in out:
+                self.problems.append(
+                    Problem(
+                        self.source,
+                        f"dòng {line}",
+                        str(key),
+                        f"Khóa “{key}” bị lặp lại trong cùng một khối: giữ một, xóa hoặc "
+                        "đổi tên khóa còn lại.",
+                    )
+                )
+            self.lines[(*path, key)] = line
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+
+def parse_yaml(text: str, source: str) -> YamlDocument:
+    """Parse ``text`` (YAML) into data with a line map.
+
+    Raises:
+        InputError: the text is not valid YAML, or a mapping repeats a key.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    where,
+                    "",
+                    f"Tệp YAML sai cú pháp ({exc.problem}). Kiểm tra thụt lề, dấu “:” sau tên "
+                    "trường và dấu ngoặc kép quanh văn bản có dấu “:” hoặc “#”.",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(source, "", "", f"Tệp YAML không đọc được: {exc}")]) from None
+    builder = _Builder(source)
+    data = None if node is None else builder.build(node, ())
+    if builder.problems:
+        raise InputError(builder.problems)
+    return YamlDocument(source, data, builder.lines)
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Read and parse the YAML file at ``path``.
+
+    Raises:
+        InputError: the file is missing, unreadable, not UTF-8 or not valid YAML.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(
+            [Problem(str(path), "", "", "Không tìm thấy tệp. Kiểm tra đường dẫn.")]
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "",
+                    "Tệp không phải mã UTF-8. Lưu lại tệp với mã hóa UTF-8.",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            [Problem(str(path), "", "", f"Không đọc được tệp: {exc.strerror}.")]
+        ) from None
+    return parse_yaml(text, str(path))

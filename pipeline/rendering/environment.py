@@ -1,0 +1,100 @@
+"""The one Jinja environment: sandboxed, strict, autoescaping; and its Word filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from typing import Protocol
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+#: Width of the text block of an A4 page with 30 mm and 15 mm side margins, in twips.
+TEXT_WIDTH_TWIPS = 9355
+
+
+class RunLike(Protocol):
+    """What the ``runs`` filter needs of a run (see ``pipeline.context.inline.Run``)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def bold(self) -> bool: ...
+    @property
+    def italic(self) -> bool: ...
+
+
+class TableLike(Protocol):
+    """What the ``bang`` filter needs of a table (see ``pipeline.context``)."""
+
+    @property
+    def tieu_de(self) -> tuple[str, ...]: ...
+    @property
+    def hang(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def do_rong(self) -> tuple[float, ...]: ...
+
+
+def _run_xml(text: str, bold: bool = False, italic: bool = False) -> str:
+    props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def runs_filter(runs: Iterable[RunLike]) -> Markup:
+    """Return Word runs for ``runs``, bold and italic as each says (``{{r x|runs }}``)."""
+    return Markup("".join(_run_xml(r.text, r.bold, r.italic) for r in runs))
+
+
+def _cell(text: str, width: int, header: bool) -> str:
+    align = '<w:jc w:val="center"/>' if header else ""
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="VBBang"/>{align}</w:pPr>'
+        f"{_run_xml(text, bold=header)}</w:p></w:tc>"
+    )
+
+
+def table_filter(table: TableLike, width: int = TEXT_WIDTH_TWIPS) -> Markup:
+    """Return a bordered Word table for ``table`` (``{{p b.bang|bang }}``)."""
+    widths = [round(width * fraction) for fraction in table.do_rong]
+    border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    borders = "".join(
+        border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    rows = [
+        "<w:tr><w:trPr><w:tblHeader/></w:trPr>"
+        + "".join(_cell(t, w, True) for t, w in zip(table.tieu_de, widths, strict=False))
+        + "</w:tr>"
+    ]
+    for row in table.hang:
+        cells = list(row) + [""] * (len(widths) - len(row))
+        rows.append(
+            "<w:tr>"
+            + "".join(_cell(t, w, False) for t, w in zip(cells, widths, strict=False))
+            + "</w:tr>"
+        )
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return Markup(
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+
+
+@cache
+def environment() -> ImmutableSandboxedEnvironment:
+    """Return the shared Jinja environment (sandboxed, StrictUndefined, autoescape).
+
+    A template is untrusted input: it may not reach Python internals, may not
+    change the data it is given, and fails on any name the data does not have.
+    """
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["runs"] = runs_filter
+    env.filters["bang"] = table_filter
+    return env

@@ -1,0 +1,176 @@
+"""A Word template prepared once: its tagged parts patched and compiled, the rest kept.
+
+``PreparedTemplate.load`` does docxtpl's XML clean-up ({%p %}, {%tr %}, {{r }} …) and
+compiles each tagged part in the sandboxed environment once. ``render`` then only runs
+the compiled templates and writes the zip, copying untouched parts as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+
+from pipeline.errors import Problem, TemplateProblem
+from pipeline.rendering.environment import environment
+from pipeline.rendering.zipfile_raw import Member, read_members
+
+_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TAG = re.compile(r"\{\{|\{%|\{#")
+_PARA_START = re.compile(r"<w:p([ >])")
+_PARA_BACK = re.compile(r"\n<w:p([ >])")
+_XML_TAG = re.compile(r"<[^>]+>")
+_UNDEFINED = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
+
+
+@dataclass(frozen=True)
+class _Part:
+    index: int
+    name: str
+    source: str
+    template: jinja2.Template
+
+
+def _patch(xml: str) -> str:
+    # docxtpl's patch_xml uses no state of its instance; it is the reference clean-up
+    # of Word's run splitting and of the {%p %} / {%tr %} / {{r }} tags.
+    patched: str = DocxTemplate.patch_xml(_PATCHER, xml)
+    # One paragraph per line, so that Jinja's line numbers point at a paragraph.
+    return _PARA_START.sub(r"\n<w:p\1", patched)
+
+
+_PATCHER = DocxTemplate(io.BytesIO())
+
+
+def _excerpt(source: str, lineno: int | None) -> str:
+    if not lineno:
+        return ""
+    lines = source.splitlines()
+    text = _XML_TAG.sub("", lines[lineno - 1]) if 0 < lineno <= len(lines) else ""
+    return " ".join(text.split())[:80]
+
+
+class PreparedTemplate:
+    """A .docx template ready to render many times."""
+
+    def __init__(self, name: str, members: list[Member], parts: list[_Part], digest: str) -> None:
+        self.name = name
+        self.members = members
+        self.parts = parts
+        self.sha256 = digest
+
+    @classmethod
+    def load(cls, path: Path) -> PreparedTemplate:
+        """Read, patch and compile the template at ``path``.
+
+        Raises:
+            TemplateProblem: the file is not a .docx or a part has a Jinja syntax error.
+        """
+        try:
+            raw = path.read_bytes()
+            members = read_members(io.BytesIO(raw))
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise TemplateProblem(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "",
+                        f"Không mở được mẫu: không phải tệp Word .docx hợp lệ ({exc}).",
+                    )
+                ]
+            ) from None
+        parts = []
+        for index, member in enumerate(members):
+            if not _PART.match(member.name):
+                continue
+            xml = member.content().decode("utf-8")
+            if not _TAG.search(xml):
+                continue
+            source = _patch(xml)
+            try:
+                template = environment().from_string(source)
+            except TemplateSyntaxError as exc:
+                raise TemplateProblem(
+                    [
+                        Problem(
+                            str(path),
+                            f"{member.name}, đoạn “{_excerpt(source, exc.lineno)}”",
+                            "",
+                            f"Thẻ Jinja sai cú pháp: {exc.message}. "
+                            "Sửa thẻ {{ … }} hoặc {% … %} trong Word.",
+                        )
+                    ]
+                ) from None
+            parts.append(_Part(index, member.name, source, template))
+        return cls(str(path), members, parts, hashlib.sha256(raw).hexdigest())
+
+    def render_members(self, context: Mapping[str, Any]) -> list[Member]:
+        """Return the zip members of the document rendered with ``context``.
+
+        Raises:
+            TemplateProblem: the template names data that ``context`` lacks, or reaches
+                for something the sandbox forbids.
+        """
+        members = list(self.members)
+        for part in self.parts:
+            xml = self._render_part(part, context)
+            members[part.index] = Member.deflated(part.name, xml.encode("utf-8"))
+        return members
+
+    def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
+        try:
+            out = part.template.render(context)
+        except UndefinedError as exc:
+            raise TemplateProblem([self._problem(part, exc, _undefined_message(exc))]) from None
+        except SecurityError as exc:
+            raise TemplateProblem(
+                [
+                    self._problem(
+                        part,
+                        exc,
+                        (
+                            f"Mẫu dùng một thuộc tính không an toàn ({exc}). "
+                            "vanban không cho mẫu chạy mã hay đọc nội bộ của Python: "
+                            "xóa thẻ này khỏi mẫu."
+                        ),
+                    )
+                ]
+            ) from None
+        except jinja2.TemplateError as exc:
+            raise TemplateProblem([self._problem(part, exc, f"Lỗi khi điền mẫu: {exc}.")]) from None
+        return _PARA_BACK.sub(r"<w:p\1", out)
+
+    def _problem(self, part: _Part, exc: Exception, message: str) -> Problem:
+        lineno = _template_line(exc)
+        excerpt = _excerpt(part.source, lineno)
+        where = f"{part.name}, đoạn “{excerpt}”" if excerpt else part.name
+        return Problem(self.name, where, "", message)
+
+
+def _template_line(exc: Exception) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _undefined_message(exc: UndefinedError) -> str:
+    match = _UNDEFINED.search(str(exc))
+    name = (match.group(2) or match.group(1)) if match else str(exc)
+    return (
+        f"Mẫu dùng biến “{name}” nhưng dữ liệu không có biến này. Sửa tên biến trong mẫu "
+        "(xem danh sách biến bằng lệnh vanban templates lint), hoặc bổ sung dữ liệu."
+    )

@@ -1,0 +1,116 @@
+"""Read a .docx zip keeping each member's compressed bytes, and write one back.
+
+Unchanged members are copied as they are (no inflate, no deflate); rendered members
+are deflated once. Every entry gets the same fixed timestamp, so equal inputs give
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import BinaryIO
+
+_LOCAL = struct.Struct("<4s5H3L2H")
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_DOS_DATE = (0 << 11) | (0 << 5) | 0, ((1980 - 1980) << 9) | (1 << 5) | 1  # 1980-01-01 00:00
+_UTF8_FLAG = 0x800
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One zip member as stored: name, method, CRC, sizes and compressed bytes."""
+
+    name: str
+    method: int
+    crc: int
+    size: int
+    data: bytes
+
+    @classmethod
+    def deflated(cls, name: str, content: bytes, level: int = 6) -> Member:
+        """Return a member holding ``content`` deflated at ``level``."""
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        data = packer.compress(content) + packer.flush()
+        return cls(name, zipfile.ZIP_DEFLATED, zlib.crc32(content), len(content), data)
+
+    def content(self) -> bytes:
+        """Return the uncompressed bytes."""
+        if self.method == zipfile.ZIP_STORED:
+            return self.data
+        return zlib.decompress(self.data, -15)
+
+
+def read_members(stream: BinaryIO) -> list[Member]:
+    """Return the members of the zip in ``stream``, in archive order, still compressed.
+
+    Raises:
+        zipfile.BadZipFile: not a zip, or a member uses an unsupported method.
+    """
+    with zipfile.ZipFile(stream) as archive:
+        infos = archive.infolist()
+        members = []
+        for info in infos:
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise zipfile.BadZipFile(f"{info.filename}: compression {info.compress_type}")
+            stream.seek(info.header_offset)
+            header = _LOCAL.unpack(stream.read(_LOCAL.size))
+            stream.seek(header[9] + header[10], 1)  # skip name and extra field
+            data = stream.read(info.compress_size)
+            members.append(
+                Member(info.filename, info.compress_type, info.CRC, info.file_size, data)
+            )
+        return members
+
+
+def write_members(out: BinaryIO, members: list[Member]) -> None:
+    """Write ``members`` as a zip archive to ``out`` (fixed timestamps, no extras)."""
+    central = []
+    offset = 0
+    dos_time, dos_date = _DOS_DATE
+    for m in members:
+        name = m.name.encode("utf-8")
+        flags = _UTF8_FLAG if not m.name.isascii() else 0
+        local = _LOCAL.pack(
+            b"PK\x03\x04",
+            20,
+            flags,
+            m.method,
+            dos_time,
+            dos_date,
+            m.crc,
+            len(m.data),
+            m.size,
+            len(name),
+            0,
+        )
+        out.write(local + name + m.data)
+        central.append(
+            _CENTRAL.pack(
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                m.method,
+                dos_time,
+                dos_date,
+                m.crc,
+                len(m.data),
+                m.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + name
+        )
+        offset += len(local) + len(name) + len(m.data)
+    directory = b"".join(central)
+    out.write(directory)
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), offset, 0))
