@@ -89,6 +89,10 @@ def problem_from_error(
 ) -> Problem:
     """Return the Vietnamese :class:`Problem` for one Pydantic error."""
     loc = tuple(error["loc"])
+    sub_field = (error.get("ctx") or {}).get("field")
+    if isinstance(sub_field, str):
+        # A record-level check that concerns one sub-field names it in its context.
+        loc = (*loc, sub_field)
     path = data_path(loc, data)
     name = _field_name(loc)
     label = label_for(name) if name else "Hồ sơ"
@@ -117,7 +121,16 @@ def problems_from_validation(
     model: type[BaseModel] | None = None,
 ) -> list[Problem]:
     """Return one problem per error of ``exc``, in the order of the file."""
-    problems = [problem_from_error(e, source, data, line_of, model) for e in exc.errors()]
+    errors = exc.errors()
+    # A list whose only item failed is also "too short": the item's own error says more.
+    item_locs = [tuple(e["loc"]) for e in errors if e["type"] != "too_short"]
+    errors = [
+        e
+        for e in errors
+        if e["type"] != "too_short"
+        or not any(loc[: len(e["loc"])] == tuple(e["loc"]) for loc in item_locs)
+    ]
+    problems = [problem_from_error(e, source, data, line_of, model) for e in errors]
     return sorted(set(problems), key=lambda p: (_line_number(p.location), p.field, p.message))
 
 

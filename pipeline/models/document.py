@@ -304,6 +304,7 @@ class OfficialDocument(Record):
                 "Quyền hạn ký “{value}” không dùng trong văn bản {family}: chỉ dùng {allowed} "
                 "(hoặc bỏ trống khi người đứng đầu ký trực tiếp).",
                 {
+                    "field": "quyen_han",
                     "value": value.quyen_han,
                     "family": "của Đảng" if khoi == "dang" else "hành chính nhà nước",
                     "allowed": ", ".join(profile.authority_prefixes),
