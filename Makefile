@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SRC    := pipeline tests $(wildcard bench)
 
 .PHONY: venv build templates test lint typecheck unit bench clean
 
@@ -22,8 +23,8 @@ templates: venv
 	$(BIN)/python -m pipeline.authoring templates/docx
 
 lint: venv
-	$(BIN)/ruff check pipeline tests bench
-	$(BIN)/ruff format --check pipeline tests bench
+	$(BIN)/ruff check $(SRC)
+	$(BIN)/ruff format --check $(SRC)
 	$(BIN)/lint-imports
 
 typecheck: venv
