@@ -1,11 +1,13 @@
 """The ``vanban`` command: parse arguments, call one api function, print, exit.
 
 Exit codes: 0 everything done; 1 some documents failed (format check or rendering);
-2 bad input or usage (nothing written).
+2 bad input or usage (nothing written), including a program the command needs
+(LibreOffice for --pdf and preview, pdftoppm for preview) not being installed.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -15,7 +17,12 @@ from typing import Any, TypeVar
 import click
 
 from pipeline import __version__, api
+from pipeline.compliance import render_text, reports_json
+from pipeline.compliance.catalogue import help_text
+from pipeline.console import BatchProgress, echo_batches, run_interruptible
 from pipeline.errors import VanbanError
+from pipeline.pdf import DEFAULT_DPI, PdfReport
+from pipeline.profiles import PROFILE_IDS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,7 +30,8 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 _EPILOG = (
     "Mã thoát: 0 thành công; 1 có văn bản không đạt (lỗi thể thức hoặc lỗi khi tạo); "
-    "2 dữ liệu đầu vào hoặc cách gọi lệnh sai (không ghi tệp nào)."
+    "2 dữ liệu đầu vào hoặc cách gọi lệnh sai, hoặc máy thiếu phần mềm cần dùng "
+    "như LibreOffice (không ghi tệp nào)."
 )
 
 
@@ -63,6 +71,38 @@ _TEMPLATES = click.option(
     help="Thư mục mẫu của bạn (tìm ở đây trước, rồi đến mẫu có sẵn).",
 )
 
+_PDF = click.option(
+    "--pdf",
+    is_flag=True,
+    help="Tạo thêm bản PDF (qua LibreOffice) cạnh mỗi tệp .docx, đúng như khi in.",
+)
+
+
+_NO_CHECK = click.option(
+    "--no-check",
+    is_flag=True,
+    help="Không kiểm tra thể thức văn bản tạo ra trước khi ghi (mặc định luôn kiểm tra).",
+)
+
+
+def _echo_pdf(report: PdfReport | None) -> bool:
+    """Print a PDF export's warnings and results; return whether every PDF was made
+    (the caller exits 1 otherwise, after printing the rest of its report)."""
+    if report is None:
+        return True
+    for warning in report.warnings:
+        click.secho(f"Cảnh báo: {warning}", fg="yellow", err=True)
+    if len(report.results) <= 10:  # a batch's 40 lines would bury the summary
+        for result in report.results:
+            if result.output is not None:
+                click.echo(f"Đã tạo PDF: {result.output} ({result.pages or '?'} trang)")
+    click.echo(report.summary())
+    if report.failed:
+        click.secho(f"Không tạo được PDF cho {len(report.failed)} văn bản:", fg="red", err=True)
+        for result in report.failed:
+            click.echo(f"  - {result.problem}", err=True)
+    return not report.failed
+
 
 @click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vanban")
@@ -100,14 +140,21 @@ def validate(inputs: tuple[Path, ...]) -> None:
     help="Tệp .docx (hoặc thư mục) để ghi; mặc định cạnh tệp hồ sơ.",
 )
 @_TEMPLATES
+@_PDF
+@_NO_CHECK
 @handle_errors
-def render(input: Path, output: Path | None, templates_dir: Path | None) -> None:
+def render(
+    input: Path, output: Path | None, templates_dir: Path | None, pdf: bool, no_check: bool
+) -> None:
     """Tạo văn bản .docx từ một hồ sơ INPUT.
 
-    Hồ sơ được kiểm tra trước; nếu có lỗi thì không ghi tệp nào.
+    Hồ sơ được kiểm tra trước; văn bản tạo ra được kiểm tra thể thức trước khi ghi
+    (như lệnh vanban check); nếu có lỗi thì không ghi tệp nào.
     """
-    result = api.render_document(input, output, templates_dir)
+    result = api.render_document(input, output, templates_dir, pdf=pdf, check=not no_check)
     click.echo(f"Đã tạo: {result.output} (mẫu {result.template.name})")
+    if not _echo_pdf(result.pdf):
+        sys.exit(EXIT_FAILED)
 
 
 @main.command(epilog=_EPILOG)
@@ -122,14 +169,261 @@ def render(input: Path, output: Path | None, templates_dir: Path | None) -> None
     help="Thư mục ghi kết quả.",
 )
 @_TEMPLATES
+@_PDF
+@click.option(
+    "--no-lists",
+    is_flag=True,
+    help="Không tạo danh sách nơi nhận (.noi-nhan.docx, .noi-nhan.csv) kèm mỗi văn bản.",
+)
+@_NO_CHECK
 @handle_errors
-def build(inputs_dir: Path, build_dir: Path, templates_dir: Path | None) -> None:
+def build(
+    inputs_dir: Path,
+    build_dir: Path,
+    templates_dir: Path | None,
+    pdf: bool,
+    no_lists: bool,
+    no_check: bool,
+) -> None:
     """Tạo mọi văn bản của INPUTS_DIR (mặc định inputs/) vào build/.
 
-    Mọi hồ sơ được kiểm tra trước khi ghi; kèm manifest.json ghi mã băm của đầu vào,
-    mẫu và kết quả.
+    Mọi hồ sơ được kiểm tra trước khi ghi, mọi văn bản tạo ra được kiểm tra thể thức
+    (có lỗi thì không ghi tệp nào); kèm manifest.json ghi mã băm của đầu vào,
+    mẫu và kết quả. Mỗi văn bản có danh sách nơi nhận đi kèm (TÊN.noi-nhan.docx để
+    in, TÊN.noi-nhan.csv cho hệ thống văn phòng điện tử hoặc in phong bì). Với --pdf,
+    mọi bản PDF được tạo qua một lần khởi động LibreOffice.
     """
-    report = api.build(inputs_dir, build_dir, templates_dir)
+    report = run_interruptible(
+        lambda: api.build(
+            inputs_dir,
+            build_dir,
+            templates_dir,
+            pdf=pdf,
+            lists=not no_lists,
+            check=not no_check,
+            batch_progress=BatchProgress,
+        )
+    )
     for item in report.documents:
         click.echo(f"Đã tạo: {item.output}")
     click.echo(f"Xong: {len(report.documents)} văn bản; manifest: {report.manifest}")
+    pdf_ok = _echo_pdf(report.pdf)
+    echo_batches(report.batches)  # exits 1 if a commune failed
+    if not pdf_ok:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command(epilog=_EPILOG)
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "build_dir",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Thư mục ghi kết quả; văn bản của đợt nằm trong BUILD_DIR/<tên đợt>/.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Số tiến trình tạo văn bản song song (mặc định: số lõi CPU).",
+)
+@click.option("--force", is_flag=True, help="Tạo lại mọi văn bản, kể cả văn bản không đổi.")
+@click.option(
+    "--combined/--no-combined",
+    default=None,
+    help="Gộp mọi văn bản vào tat-ca.docx để in một lượt, mỗi xã một phần, số trang "
+    "đánh lại từ 1 (mặc định theo trường gop của tệp đợt).",
+)
+@click.option(
+    "--no-lists",
+    is_flag=True,
+    help="Không tạo danh sách nơi nhận (.noi-nhan.docx, .noi-nhan.csv) kèm mỗi văn bản.",
+)
+@_TEMPLATES
+@_NO_CHECK
+@_PDF
+@handle_errors
+def batch(
+    spec: Path,
+    build_dir: Path,
+    jobs: int | None,
+    force: bool,
+    combined: bool | None,
+    no_lists: bool,
+    templates_dir: Path | None,
+    no_check: bool,
+    pdf: bool,
+) -> None:
+    """Tạo một văn bản cho mỗi xã trong danh sách của tệp đợt SPEC (*.batch.yaml).
+
+    Tệp đợt chỉ ra hồ sơ gốc, danh sách xã (CSV hoặc XLSX) và cách điền trường của
+    từng xã. Hàng sai chỉ làm hỏng văn bản của xã đó (mã thoát 1, kèm hàng, cột và
+    cách sửa); các xã khác vẫn được tạo. Chạy lại chỉ tạo các xã có đầu vào hoặc mẫu
+    thay đổi, hay thiếu tệp. Ctrl-C dừng an toàn: không để lại tệp dở dang. Với --pdf,
+    mọi văn bản chưa có PDF mới được chuyển sang PDF qua một lần khởi động LibreOffice.
+    """
+    libreoffice = api.pdf_tools() if pdf else None  # missing: exit 2 before any write
+    options = api.BatchOptions(jobs=jobs, force=force, combined=combined, check=not no_check)
+    progress = BatchProgress(spec.name.removesuffix(".yaml").removesuffix(".batch"))
+    report = run_interruptible(
+        lambda: api.build_batch(
+            spec, build_dir, templates_dir, options=options, lists=not no_lists, progress=progress
+        )
+    )
+    pdfs = run_interruptible(lambda: api.batch_pdfs([report], libreoffice)) if pdf else None
+    pdf_ok = _echo_pdf(pdfs)
+    echo_batches([report])  # exits 1 if a commune failed
+    if not pdf_ok:
+        sys.exit(EXIT_FAILED)
+
+
+@main.command("noi-nhan", epilog=_EPILOG)
+@click.argument("input", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Thư mục ghi kết quả; mặc định cạnh tệp hồ sơ.",
+)
+@_TEMPLATES
+@handle_errors
+def noi_nhan(input: Path, output: Path | None, templates_dir: Path | None) -> None:
+    """Tạo riêng danh sách nơi nhận của hồ sơ INPUT (.docx để in và .csv).
+
+    Danh sách lấy từ cùng danh bạ nơi nhận với khối "Nơi nhận" của văn bản, nên hai bên
+    luôn khớp nhau: mỗi nhóm được liệt kê từng thành viên, kèm mục đích, hình thức gửi
+    (giấy, điện tử) và số bản giấy, có tổng số bản kể cả bản lưu.
+    """
+    list_docx, list_csv = api.write_distribution_list(input, output, templates_dir)
+    click.echo(f"Đã tạo: {list_docx}")
+    click.echo(f"Đã tạo: {list_csv}")
+
+
+@main.command(epilog=_EPILOG)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--page", default=1, show_default=True, help="Trang cần xem (đếm từ 1).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Tệp .png (hoặc thư mục) để ghi; mặc định TÊN-trang-N.png cạnh tệp .docx.",
+)
+@click.option("--dpi", default=DEFAULT_DPI, show_default=True, help="Độ phân giải của ảnh.")
+@handle_errors
+def preview(file: Path, page: int, output: Path | None, dpi: int) -> None:
+    """Tạo ảnh PNG của một trang trong văn bản FILE (.docx) để xem nhanh.
+
+    Trang được dàn như khi in: qua LibreOffice sang PDF, rồi pdftoppm sang ảnh. Cần
+    LibreOffice (gói libreoffice-writer-nogui, python3-uno) và poppler-utils.
+    """
+    result = api.preview(file, page, output, dpi)
+    for warning in result.warnings:
+        click.secho(f"Cảnh báo: {warning}", fg="yellow", err=True)
+    total = f"/{result.pages}" if result.pages else ""
+    click.echo(f"Đã tạo ảnh trang {result.page}{total}: {result.output}")
+
+
+_CHECK_HELP = f"""Kiểm tra thể thức các văn bản FILES (.docx) theo quy định.
+
+Đọc mọi tệp .docx, của vanban hoặc soạn tay trong Word/LibreOffice: khổ giấy, lề,
+phông chữ, cỡ và kiểu chữ từng thành phần (đọc cả kiểu chữ - style - và định dạng kế
+thừa), số và ký hiệu, ngày tháng, đường kẻ, dấu *, nội dung, chữ ký, nơi nhận, số
+trang. Mỗi phát hiện có mã quy tắc, mức độ, vị trí (đoạn hoặc ô bảng, kèm trích đoạn),
+yêu cầu và hiện trạng, căn cứ pháp lý. Mỗi quy tắc: ĐẠT, KHÔNG ĐẠT hoặc CHƯA KIỂM TRA
+ĐƯỢC (không bao giờ tính là đạt). Không chỉ rõ --profile thì thể thức được đoán từ
+văn bản: quốc hiệu hoặc "ĐẢNG CỘNG SẢN VIỆT NAM", dòng số, ngày ký (văn bản của Đảng
+trước 27/5/2026 theo HD 36, từ ngày đó theo HD 05).
+
+{help_text()}
+
+\b
+Mã thoát: 0 không có lỗi; 1 có lỗi thể thức; 2 có tệp không đọc được."""
+
+
+@main.command("check", help=_CHECK_HELP, epilog=None)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--profile",
+    "profile_id",
+    type=click.Choice(PROFILE_IDS),
+    help="Thể thức để kiểm tra; mặc định đoán từ văn bản.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="In kết quả dạng JSON (xem docs/compliance.md)."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Liệt kê cả các quy tắc đã đạt.")
+@handle_errors
+def check(files: tuple[Path, ...], profile_id: str | None, as_json: bool, verbose: bool) -> None:
+    reports, unreadable = api.check_files(list(files), profile_id)
+    if as_json:
+        click.echo(json.dumps(reports_json(reports, unreadable), ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            click.echo(render_text(report, verbose))
+        for name, why in unreadable:
+            click.secho(f"Không kiểm tra được {name}: {why}", fg="red", err=True)
+    if unreadable:
+        sys.exit(EXIT_BAD_INPUT)
+    sys.exit(EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED)
+
+
+@main.group("templates", epilog=_EPILOG)
+def templates_group() -> None:
+    """Mẫu Word: lấy bản sao mẫu có sẵn để sửa, và kiểm tra mẫu đã sửa.
+
+    \b
+    Cách dùng:
+      vanban templates export dang-ke-hoach mau/   chép mẫu có sẵn ra thư mục mau/
+      (mở mau/dang-ke-hoach.docx trong Word, sửa, lưu)
+      vanban templates lint mau/                   xem đã làm hỏng gì chưa
+      vanban build --templates mau/                dùng mẫu của bạn
+    """
+
+
+@templates_group.command("export", epilog=_EPILOG)
+@click.argument("name")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Ghi đè nếu tệp đã có.")
+@handle_errors
+def templates_export(name: str, folder: Path, force: bool) -> None:
+    """Chép mẫu có sẵn NAME (ví dụ dang-ke-hoach) vào thư mục FOLDER để sửa trong Word."""
+    target = api.export_template(name, folder, force)
+    click.echo(f"Đã chép mẫu: {target}")
+    click.echo(f"Sửa trong Word, rồi kiểm tra: vanban templates lint {folder}")
+
+
+@templates_group.command("lint")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_TEMPLATES
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@handle_errors
+def templates_lint(paths: tuple[Path, ...], templates_dir: Path | None, as_json: bool) -> None:
+    """Kiểm tra các mẫu PATHS (tệp .docx hoặc thư mục; mặc định thư mục --templates,
+    hoặc các mẫu có sẵn).
+
+    Tìm: thẻ Jinja sai cú pháp; biến mà dữ liệu không có (kể cả ở đầu trang, chân
+    trang); thẻ bị Word tách thành nhiều đoạn chữ hoặc ngắt sang đoạn khác; dấu nháy bị
+    Word đổi thành nháy cong. Mỗi lỗi kèm vị trí (phần, đoạn hoặc ô bảng, trích đoạn).
+
+    \b
+    Mã thoát: 0 không có lỗi (có thể có cảnh báo); 1 có lỗi; 2 sai cách gọi lệnh.
+    """
+    results = api.lint_templates(list(paths), templates_dir)
+    if as_json:
+        payload = {
+            str(path): {"data": kind, "findings": [f.to_json() for f in found]}
+            for path, (kind, found) in results.items()
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for path, (kind, found) in results.items():
+            errors = sum(f.severity == "error" for f in found)
+            status = "có lỗi" if errors else "đạt"
+            click.echo(f"{path} (dữ liệu: {kind}): {status}, {len(found)} phát hiện")
+            for finding in found:
+                click.echo(f"  {finding}")
+    failed = any(f.severity == "error" for _k, found in results.values() for f in found)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)

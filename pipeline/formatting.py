@@ -150,6 +150,14 @@ def number_text(value: Decimal | int, places: int | None = None) -> str:
     return f"{grouped},{fraction}" if fraction else grouped
 
 
+def signed_number_text(value: Decimal | int, places: int | None = None) -> str:
+    """Return a change with its sign: "+12", "-3,5", "0" (no sign for zero)."""
+    text = number_text(value, places)
+    if text.startswith("-") or text == "0":
+        return text
+    return f"+{text}"
+
+
 def percent_text(value: Decimal) -> str:
     """Return a percentage with one decimal, rounded half up: Decimal("83.35") → "83,4%"."""
     return f"{number_text(value, 1)}%"

@@ -46,7 +46,11 @@ def test_build_command_writes_every_example_and_a_manifest(tmp_path: Path) -> No
     out = tmp_path / "build"
     result = CliRunner().invoke(main, ["build", str(INPUTS), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.stem for p in out.glob("*.docx")) == sorted(EXAMPLES)
+    documents = sorted(p.stem for p in out.glob("*.docx") if ".noi-nhan" not in p.name)
+    assert documents == sorted(EXAMPLES)
+    assert sorted(p.name for p in out.glob("*.noi-nhan.*")) == sorted(
+        f"{name}.noi-nhan.{ext}" for name in EXAMPLES for ext in ("csv", "docx")
+    )
     manifest = (out / "manifest.json").read_text(encoding="utf-8")
     for name in EXAMPLES:
         digest = hashlib.sha256((out / f"{name}.docx").read_bytes()).hexdigest()

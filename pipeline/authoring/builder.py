@@ -44,6 +44,7 @@ class TemplateSpec:
     stem: str
     profile_id: str
     title: str
+    kind: str = "plan"  # "plan": header, body, Nơi nhận and signature; "list": distribution list
 
 
 BUILTIN = (
@@ -53,6 +54,14 @@ BUILTIN = (
     TemplateSpec("dang-ke-hoach", "party_hd05_2026", "Kế hoạch (văn bản của Đảng)"),
     TemplateSpec("nha-nuoc-chuong-trinh", "state_nd30_2020", "Chương trình (văn bản hành chính)"),
     TemplateSpec("nha-nuoc-ke-hoach", "state_nd30_2020", "Kế hoạch (văn bản hành chính)"),
+    TemplateSpec("dang-danh-sach-noi-nhan", "party_hd05_2026", "Danh sách nơi nhận (Đảng)", "list"),
+    TemplateSpec(
+        "nha-nuoc-danh-sach-noi-nhan", "state_nd30_2020", "Danh sách nơi nhận (hành chính)", "list"
+    ),
+    TemplateSpec("dang-bao-cao", "party_hd05_2026", "Báo cáo sơ kết, tổng kết (Đảng)", "report"),
+    TemplateSpec(
+        "nha-nuoc-bao-cao", "state_nd30_2020", "Báo cáo sơ kết, tổng kết (hành chính)", "report"
+    ),
 )
 
 
@@ -153,6 +162,8 @@ def _body_block(document: Document) -> None:
         keyword = "if" if level == 1 else "elif"
         _para(document, "VB Noi dung", f"{{%p {keyword} b.kieu == 'muc{level}' %}}")
         _para(document, f"VB Muc {level}", "{{r b.runs|runs }}")
+    _para(document, "VB Noi dung", "{%p elif b.kieu == 'doan_cuoi' %}")
+    _para(document, "VB Doan cuoi", "{{r b.runs|runs }}")
     _para(document, "VB Noi dung", "{%p elif b.kieu == 'bang' %}")
     _para(document, "VB Noi dung", "{{p b.bang|bang }}")
     _para(document, "VB Noi dung", "{%p else %}")
@@ -163,6 +174,10 @@ def _body_block(document: Document) -> None:
 
 def _closing_block(document: Document, profile: Profile) -> None:
     ((left, right),) = _borderless_table(document, profile.column_widths_mm["closing"], rows=1)
+    # Never split Nơi nhận and the signature across pages; the last body paragraph
+    # ("VB Doan cuoi", keep with next) stays with them, so they never stand alone.
+    row_props = document.tables[-1].rows[0]._tr.get_or_add_trPr()
+    row_props.append(OxmlElement("w:cantSplit"))
     _para(left, "VB Noi nhan nhan", "Nơi nhận:")
     _para(left, "VB Noi nhan", "{%p for d in noi_nhan %}")
     _para(left, "VB Noi nhan", "{{ d }}")
@@ -172,6 +187,49 @@ def _closing_block(document: Document, profile: Profile) -> None:
     _para(right, "VB Quyen han", "{%p endif %}")
     _para(right, "VB Chuc vu", "{{ chu_ky.chuc_vu }}")
     _para(right, "VB Ho ten", "{{ chu_ky.ho_ten }}")
+
+
+LIST_COLUMNS = (
+    ("STT", 13, "stt"),  # widths in mm add up to the 165 mm text width
+    ("Nơi nhận", 55, "noi_nhan"),
+    ("Mục đích", 26, "muc_dich"),
+    ("Hình thức", 24, "hinh_thuc"),
+    ("Số bản giấy", 17, "so_ban"),
+    ("Ghi chú", 30, "ghi_chu"),
+)
+
+
+def _list_block(document: Document) -> None:
+    """Add the distribution list: title, the document it belongs to, the table, the total."""
+    _para(document, "VB Ten loai", "DANH SÁCH NƠI NHẬN")
+    _para(document, "VB Trich yeu", "{{ van_ban }}")
+    _para(document, "VB Phan cach", "{{ trich_yeu }}")
+    table = document.add_table(rows=5, cols=len(LIST_COLUMNS))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    rows = table.rows
+    for index, (title, width, field) in enumerate(LIST_COLUMNS):
+        table.columns[index].width = Mm(width)
+        for row in rows:
+            row.cells[index].width = Mm(width)
+        rows[0].cells[index].paragraphs[0].style = document.styles["VB Bang dau"]
+        rows[0].cells[index].paragraphs[0].add_run(title)
+        rows[2].cells[index].paragraphs[0].style = document.styles["VB Bang"]
+        rows[2].cells[index].paragraphs[0].add_run(f"{{{{ r.{field} }}}}")
+    rows[1].cells[0].paragraphs[0].add_run("{%tr for r in hang %}")
+    rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    total = rows[4].cells[0].merge(rows[4].cells[3])
+    total.paragraphs[0].style = document.styles["VB Bang dau"]
+    total.paragraphs[0].add_run("Tổng số bản giấy (kể cả bản lưu)")
+    for extra in total.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    rows[4].cells[4].paragraphs[0].style = document.styles["VB Bang dau"]
+    rows[4].cells[4].paragraphs[0].add_run("{{ tong_so_ban }}")
+    _para(document, "VB Noi dung")
 
 
 def _page_number(paragraph: Paragraph) -> None:
@@ -217,9 +275,18 @@ def build_template(spec: TemplateSpec) -> bytes:
     add_styles(document, profile)
     _page_setup(document, profile)
     _header_block(document, profile)
-    _title_block(document)
-    _body_block(document)
-    _closing_block(document, profile)
+    if spec.kind == "list":
+        _list_block(document)
+    elif spec.kind == "report":
+        from pipeline.authoring.report import report_body_block  # it imports this module
+
+        _title_block(document)
+        report_body_block(document, profile)
+        _closing_block(document, profile)
+    else:
+        _title_block(document)
+        _body_block(document)
+        _closing_block(document, profile)
     props = document.core_properties
     props.title = f"Mẫu vanban: {spec.title}"
     props.author = props.last_modified_by = "vanban"

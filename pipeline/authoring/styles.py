@@ -38,6 +38,7 @@ class StyleSpec:
     space_before: float = 0
     space_after: float = 0
     body: bool = False  # body layout: indent, spacing and line rule of the profile
+    keep_with_next: bool = False
 
 
 def style_specs(profile: Profile) -> list[StyleSpec]:
@@ -45,6 +46,10 @@ def style_specs(profile: Profile) -> list[StyleSpec]:
     s = profile.size
     party = profile.family == "party"
     organ_top = "co_quan_cap_tren" if party else "co_quan_chu_quan"
+
+    def body(name: str, **emphasis: Any) -> StyleSpec:
+        return StyleSpec(name, s("noi_dung"), align=JUSTIFY, space_after=6, body=True, **emphasis)
+
     specs = [
         StyleSpec("VB Co quan cap tren", s(organ_top)),
         StyleSpec("VB Co quan ban hanh", s("co_quan_ban_hanh"), bold=True),
@@ -55,37 +60,14 @@ def style_specs(profile: Profile) -> list[StyleSpec]:
         StyleSpec("VB Ten loai", s("ten_loai"), bold=True, space_before=24),
         StyleSpec("VB Trich yeu", s("trich_yeu"), bold=True),
         StyleSpec("VB Phan cach", s("trich_yeu")),
-        StyleSpec("VB Noi dung", s("noi_dung"), align=JUSTIFY, space_after=6, body=True),
-        StyleSpec(
-            "VB Muc 1",
-            s("noi_dung"),
-            bold=True,
-            space_before=6,
-            align=JUSTIFY,
-            space_after=6,
-            body=True,
-        ),
-        StyleSpec(
-            "VB Muc 2",
-            s("noi_dung"),
-            bold=True,
-            space_before=6,
-            align=JUSTIFY,
-            space_after=6,
-            body=True,
-        ),
-        StyleSpec(
-            "VB Muc 3",
-            s("noi_dung"),
-            bold=True,
-            space_before=6,
-            italic=True,
-            align=JUSTIFY,
-            space_after=6,
-            body=True,
-        ),
-        StyleSpec("VB Muc 4", s("noi_dung"), italic=True, align=JUSTIFY, space_after=6, body=True),
+        body("VB Noi dung"),
+        body("VB Doan cuoi", keep_with_next=True),
+        body("VB Muc 1", bold=True, space_before=6),
+        body("VB Muc 2", bold=True, space_before=6),
+        body("VB Muc 3", bold=True, italic=True, space_before=6),
+        body("VB Muc 4", italic=True),
         StyleSpec("VB Bang", s("table"), align=LEFT, space_before=2, space_after=2),
+        StyleSpec("VB Bang dau", s("table"), bold=True, space_before=2, space_after=2),
         StyleSpec(
             "VB Noi nhan nhan",
             s("noi_nhan_label"),
@@ -157,6 +139,7 @@ def add_styles(document: Document, profile: Profile) -> None:
         fmt.space_after = Pt(spec.space_after)
         fmt.first_line_indent = Mm(profile.body.first_line_indent_mm) if spec.body else Mm(0)
         fmt.widow_control = True
+        fmt.keep_with_next = spec.keep_with_next
         if spec.body and profile.body.line_spacing.rule == "exact":
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             fmt.line_spacing = Pt(profile.body.line_spacing.value)

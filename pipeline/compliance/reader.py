@@ -2,13 +2,15 @@
 
 python-docx reports only direct formatting (``run.font.size`` is None when the size
 comes from a style). Here each property is resolved through the run, its character
-style, the paragraph style chain and the document defaults, so a document made in
-Word or saved by LibreOffice reads the same as one of ours.
+style, the paragraph style chain, the table style and the document defaults, and theme
+fonts are looked up in the theme, so a document made in Word or saved by LibreOffice
+reads the same as one of ours. The resolver works on lxml elements; it can be built
+from a python-docx ``Document`` or from a parsed ``styles.xml`` root.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,11 +29,18 @@ _ALIGN = {
     "end": "right",
     "distribute": "justify",
 }
+_THEME_ATTRS = {
+    "ascii": "w:asciiTheme",
+    "hAnsi": "w:hAnsiTheme",
+    "cs": "w:cstheme",
+    "eastAsia": "w:eastAsiaTheme",
+}
+TWIPS_PER_MM = 56.7
 
 
 @dataclass(frozen=True)
 class RunFormat:
-    """Effective formatting of a run: fonts per script, size (pt), emphasis."""
+    """Effective formatting of a run: fonts per script, size (pt), emphasis, colour."""
 
     fonts: tuple[str | None, ...]
     size: float | None
@@ -39,6 +48,7 @@ class RunFormat:
     italic: bool
     underline: bool
     caps: bool
+    color: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,7 @@ class ParagraphFormat:
     space_after: float
     line_rule: str | None
     line_value: float | None
+    right_mm: float = 0.0
 
 
 def _on(node: Any) -> bool:
@@ -59,27 +70,50 @@ def _on(node: Any) -> bool:
     return val not in ("0", "false", "off", "none")
 
 
+def _first_attr(layers: list[Any], tag: str, name: str) -> str | None:
+    for layer in layers:
+        node = layer.find(qn(tag))
+        if node is not None and node.get(qn(f"w:{name}")) is not None:
+            return str(node.get(qn(f"w:{name}")))
+    return None
+
+
 class StyleResolver:
     """Resolves run and paragraph properties of one document through its styles."""
 
-    def __init__(self, document: Document) -> None:
-        root = document.styles.element
-        self._styles = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
-        defaults = root.find(qn("w:docDefaults"))
+    def __init__(self, document: Document | None = None) -> None:
+        root = document.styles.element if document is not None else None
+        self._setup(root, {})
+
+    @classmethod
+    def from_styles(cls, root: Any | None, theme_fonts: Mapping[str, str]) -> StyleResolver:
+        """Return a resolver over a parsed ``styles.xml`` root and the theme's fonts."""
+        resolver = cls()
+        resolver._setup(root, theme_fonts)
+        return resolver
+
+    def _setup(self, root: Any | None, theme_fonts: Mapping[str, str]) -> None:
+        self._theme = dict(theme_fonts)
+        styles = root.findall(qn("w:style")) if root is not None else []
+        self._styles = {s.get(qn("w:styleId")): s for s in styles}
+        defaults = root.find(qn("w:docDefaults")) if root is not None else None
         self._rpr_default = (
-            defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if (defaults is not None) else None
+            defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None
         )
         self._ppr_default = (
-            defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}") if (defaults is not None) else None
+            defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}") if defaults is not None else None
         )
-        self._default_para = next(
-            (
-                sid
-                for sid, s in self._styles.items()
-                if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")
-            ),
-            None,
-        )
+        self._default = {
+            kind: next(
+                (
+                    sid
+                    for sid, s in self._styles.items()
+                    if s.get(qn("w:type")) == kind and s.get(qn("w:default")) in ("1", "true")
+                ),
+                None,
+            )
+            for kind in ("paragraph", "table")
+        }
 
     def _chain(self, style_id: str | None) -> list[Any]:
         out = []
@@ -95,7 +129,17 @@ class StyleResolver:
     def _para_style_id(self, p: Any) -> str | None:
         ppr = p.find(qn("w:pPr"))
         ps = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        return ps.get(qn("w:val")) if ps is not None else self._default_para
+        return ps.get(qn("w:val")) if ps is not None else self._default["paragraph"]
+
+    def _table_styles(self, p: Any) -> list[Any]:
+        """Return the style chain of the table ``p`` sits in (innermost table), if any."""
+        tbl = next((a for a in p.iterancestors(qn("w:tbl"))), None)
+        if tbl is None:
+            return []
+        pr = tbl.find(qn("w:tblPr"))
+        node = pr.find(qn("w:tblStyle")) if pr is not None else None
+        sid = node.get(qn("w:val")) if node is not None else self._default["table"]
+        return self._chain(sid)
 
     def _rpr_layers(self, p: Any, r: Any | None) -> list[Any]:
         layers = []
@@ -112,8 +156,24 @@ class StyleResolver:
             if mark is not None:
                 layers.append(mark)
         layers.extend(s.find(qn("w:rPr")) for s in self._chain(self._para_style_id(p)))
+        layers.extend(s.find(qn("w:rPr")) for s in self._table_styles(p))
         layers.append(self._rpr_default)
         return [layer for layer in layers if layer is not None]
+
+    def _font(self, layers: list[Any], attr: str) -> str | None:
+        theme_attr = qn(_THEME_ATTRS[attr])
+        for layer in layers:
+            node = layer.find(qn("w:rFonts"))
+            if node is None:
+                continue
+            # A theme font wins over a plain name on the same element (ECMA-376 17.3.2.26).
+            theme = node.get(theme_attr)
+            if theme:
+                return self._theme.get(theme, f"(theme {theme})")
+            value = node.get(qn(f"w:{attr}"))
+            if value:  # LibreOffice writes w:cs="" to mean "not set here"
+                return str(value)
+        return None
 
     def run_format(self, p: Any, r: Any | None = None) -> RunFormat:
         """Return the effective format of run ``r`` (or the paragraph mark) in ``p``."""
@@ -126,42 +186,35 @@ class StyleResolver:
                     return node
             return None
 
-        fonts = []
-        for attr in _FONT_ATTRS:
-            value = None
-            for layer in layers:
-                node = layer.find(qn("w:rFonts"))
-                if node is not None and node.get(qn(f"w:{attr}")) is not None:
-                    value = node.get(qn(f"w:{attr}"))
-                    break
-                if node is not None and node.get(qn(f"w:{attr}Theme")) is not None:
-                    value = "(theme)"
-                    break
-            fonts.append(value)
         size = first("w:sz")
         underline = first("w:u")
-        bold, italic, caps = first("w:b"), first("w:i"), first("w:caps")
+        bold, italic, caps, color = first("w:b"), first("w:i"), first("w:caps"), first("w:color")
         return RunFormat(
-            fonts=tuple(fonts),
+            fonts=tuple(self._font(layers, attr) for attr in _FONT_ATTRS),
             size=int(size.get(qn("w:val"))) / 2 if size is not None else None,
             bold=bold is not None and _on(bold),
             italic=italic is not None and _on(italic),
             underline=underline is not None and _on(underline),
             caps=caps is not None and _on(caps),
+            color=_color(color),
         )
+
+    def _ppr_layers(self, p: Any) -> list[Any]:
+        layers = [p.find(qn("w:pPr"))]
+        layers.extend(s.find(qn("w:pPr")) for s in self._chain(self._para_style_id(p)))
+        layers.extend(s.find(qn("w:pPr")) for s in self._table_styles(p))
+        layers.append(self._ppr_default)
+        return [layer for layer in layers if layer is not None]
 
     def paragraph_format(self, p: Any) -> ParagraphFormat:
         """Return the effective layout of paragraph ``p``."""
-        layers = [p.find(qn("w:pPr"))]
-        layers.extend(s.find(qn("w:pPr")) for s in self._chain(self._para_style_id(p)))
-        layers.append(self._ppr_default)
-        present = [layer for layer in layers if layer is not None]
+        present = self._ppr_layers(p)
 
-        def attr(tag: str, name: str) -> str | None:
-            for layer in present:
-                node = layer.find(qn(tag))
-                if node is not None and node.get(qn(f"w:{name}")) is not None:
-                    return str(node.get(qn(f"w:{name}")))
+        def attr(tag: str, *names: str) -> str | None:
+            for name in names:
+                value = _first_attr(present, tag, name)
+                if value is not None:
+                    return value
             return None
 
         line = attr("w:spacing", "line")
@@ -171,13 +224,54 @@ class StyleResolver:
             value = int(line) / 240 if rule == "auto" else int(line) / 20
         return ParagraphFormat(
             align=_ALIGN.get(attr("w:jc", "val") or "left", "left"),
-            first_line_mm=int(attr("w:ind", "firstLine") or 0) / 56.7,
-            left_mm=int(attr("w:ind", "left") or attr("w:ind", "start") or 0) / 56.7,
+            first_line_mm=_first_line(present) / TWIPS_PER_MM,
+            left_mm=int(attr("w:ind", "start", "left") or 0) / TWIPS_PER_MM,
             space_before=int(attr("w:spacing", "before") or 0) / 20,
             space_after=int(attr("w:spacing", "after") or 0) / 20,
             line_rule=rule,
             line_value=value,
+            right_mm=int(attr("w:ind", "end", "right") or 0) / TWIPS_PER_MM,
         )
+
+    def borders(self, p: Any) -> dict[str, str]:
+        """Return the paragraph's borders that are drawn: side → line style ("single" …)."""
+        out: dict[str, str] = {}
+        for side in ("top", "bottom"):
+            for layer in self._ppr_layers(p):
+                node = layer.find(f"{qn('w:pBdr')}/{qn(f'w:{side}')}")
+                if node is not None:
+                    val = node.get(qn("w:val")) or "none"
+                    if val not in ("none", "nil"):
+                        out[side] = val
+                    break
+        return out
+
+
+def _first_line(layers: list[Any]) -> int:
+    """Return the first-line indent in twips (negative for a hanging indent)."""
+    for layer in layers:
+        node = layer.find(qn("w:ind"))
+        if node is None:
+            continue
+        first = node.get(qn("w:firstLine"))
+        hanging = node.get(qn("w:hanging"))
+        if first is not None and int(first) != 0:
+            return int(first)
+        if hanging is not None and int(hanging) != 0:
+            return -int(hanging)
+        if first is not None or hanging is not None:
+            return 0
+    return 0
+
+
+def _color(node: Any | None) -> str | None:
+    if node is None:
+        return None
+    theme = node.get(qn("w:themeColor"))
+    if theme:
+        return f"theme:{theme}"
+    value = node.get(qn("w:val"))
+    return str(value) if value else None
 
 
 def iter_paragraphs(document: Document) -> Iterator[Paragraph]:

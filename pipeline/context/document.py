@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.context.distribution import distribution_lines
 from pipeline.context.inline import Run, parse_inline
 from pipeline.formatting import date_line, number_line, section_label, short_date
 from pipeline.models.document import (
@@ -17,7 +18,6 @@ from pipeline.models.document import (
     Block,
     Bullet,
     Clause,
-    Distribution,
     OfficialDocument,
     Paragraph,
     Section,
@@ -46,8 +46,8 @@ class TableData:
 class BodyLine:
     """One paragraph of the body (or one table), with the style it takes.
 
-    ``kieu`` is one of: "doan" (body text), "muc1".."muc4" (headings by level),
-    "bang" (a table, in ``bang``).
+    ``kieu`` is one of: "doan" (body text), "doan_cuoi" (the last body paragraph, kept
+    with the signature), "muc1".."muc4" (headings by level), "bang" (a table).
     """
 
     kieu: str
@@ -99,7 +99,7 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         ten_loai=doc.ten_loai or doc.loai.upper(),
         trich_yeu=doc.trich_yeu,
         phan_cach_trich_yeu="-----" if profile.separators.summary == "hyphens" else "",
-        noi_dung=tuple(_Body(doc, profile).lines(doc.noi_dung, ())),
+        noi_dung=_mark_last(tuple(_Body(doc, profile).lines(doc.noi_dung, ()))),
         noi_nhan_nhan=profile.noi_nhan.label,
         noi_nhan=distribution_lines(doc.noi_nhan, profile),
         chu_ky=signature_lines(doc.chu_ky),
@@ -107,28 +107,17 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
     )
 
 
+def _mark_last(lines: tuple[BodyLine, ...]) -> tuple[BodyLine, ...]:
+    """Mark the last body paragraph "doan_cuoi": it is kept on the page of the signature."""
+    if lines and lines[-1].kieu == "doan":
+        return (*lines[:-1], BodyLine("doan_cuoi", lines[-1].runs))
+    return lines
+
+
 def signature_lines(sig: Signature) -> SignatureLines:
     """Return the lines of a signature block ("T/M BAN THƯỜNG VỤ", "BÍ THƯ", name)."""
     authority = " ".join(part for part in (sig.quyen_han, sig.thay_mat) if part)
     return SignatureLines(authority, sig.chuc_vu, sig.ho_ten)
-
-
-def distribution_lines(dist: Distribution, profile: Profile) -> tuple[str, ...]:
-    """Return the Nơi nhận item lines, the archive line last."""
-    rules = profile.noi_nhan
-    lines = []
-    for item in dist.cac_noi:
-        end = rules.item_end if item.dau is None else item.dau
-        if item.ghi_chu and item.ghi_chu_sau_dau:
-            lines.append(f"- {item.ten}{end} {item.ghi_chu}")
-        elif item.ghi_chu:
-            lines.append(f"- {item.ten} {item.ghi_chu}{end}")
-        else:
-            lines.append(f"- {item.ten}{end}")
-    archive = rules.archive_default if dist.luu is None else dist.luu
-    prefix = rules.archive_prefix if archive else rules.archive_prefix.rstrip(": ")
-    lines.append(f"{prefix}{archive}{rules.last_end}")
-    return tuple(lines)
 
 
 class _Body:

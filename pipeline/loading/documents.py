@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from pipeline.errors import InputError, Problem
 from pipeline.loading.problems import problems_from_validation
+from pipeline.loading.registry import resolve_distribution, roster_addressees
 from pipeline.loading.yaml_source import read_yaml
 from pipeline.models import OfficialDocument
 
@@ -32,8 +33,9 @@ def load_document(path: Path) -> OfficialDocument:
             ]
         )
     try:
-        return OfficialDocument.model_validate(doc.data)
+        record = OfficialDocument.model_validate(doc.data)
     except ValidationError as exc:
         raise InputError(
             problems_from_validation(exc, doc.source, doc.data, doc.line_of, OfficialDocument)
         ) from None
+    return resolve_distribution(record, doc, roster_addressees)

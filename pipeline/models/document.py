@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from pipeline.models.common import Record, Text, VnDate
 from pipeline.models.programme import Assignment, Target, TaskGroup
+from pipeline.models.registry import Addressee, Delivery, Purpose
 from pipeline.profiles import Profile, get_profile, profile_for
 
 Khoi = Literal["dang", "nha_nuoc"]
@@ -56,28 +57,105 @@ class Signature(Record):
 
 
 class Recipient(Record):
-    """One Nơi nhận line: name, purpose note, and an optional punctuation override."""
+    """One Nơi nhận line: name, purpose note, and an optional punctuation override.
+
+    Resolved from the registry, it also carries who exactly receives it (``thanh_vien``,
+    one per member of a group, or the recipient itself) with copies and delivery.
+    """
 
     ten: Text
     ghi_chu: Text | None = None
     dau: str | None = None
     ghi_chu_sau_dau: bool = False
+    muc_dich: Purpose | None = None
+    so_ban: int = Field(default=1, ge=0)
+    hinh_thuc: Delivery = "giay"
+    thanh_vien: tuple[Addressee, ...] = ()
+
+    @property
+    def upward(self) -> bool:
+        """Return True for recipients the document reports to ("để báo cáo")."""
+        if self.muc_dich is not None:
+            return self.muc_dich == "bao_cao"
+        return self.ghi_chu is not None and "báo cáo" in self.ghi_chu
+
+    def addressees(self) -> tuple[Addressee, ...]:
+        """Return the rows of the distribution list: the members, or the recipient itself."""
+        if self.thanh_vien:
+            return self.thanh_vien
+        return (Addressee(ten=self.ten, so_ban=self.so_ban, hinh_thuc=self.hinh_thuc),)
 
 
-def _recipient(value: Any) -> Any:
-    return {"ten": value} if isinstance(value, str) else value
+class RecipientRef(Record):
+    """A registry recipient named by id, with per-document overrides."""
+
+    id: Text
+    ghi_chu: Text | None = None
+    dau: str | None = None
+    ghi_chu_sau_dau: bool = False
+    muc_dich: Purpose | None = None
+
+
+class GroupRef(Record):
+    """A registry group named by id: one line in Nơi nhận, its members in the list."""
+
+    nhom: Text
+    ghi_chu: Text | None = None
+    dau: str | None = None
+    ghi_chu_sau_dau: bool = False
+    muc_dich: Purpose | None = None
+
+
+def _item_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "ten"
+    if isinstance(value, Record):
+        kinds: dict[type[Record], str] = {RecipientRef: "id", GroupRef: "nhom"}
+        return kinds.get(type(value), "noi")
+    if isinstance(value, dict) and "nhom" in value:
+        return "nhom"
+    if isinstance(value, dict) and "id" in value:
+        return "id"
+    return "noi"
+
+
+DistributionItem = Annotated[
+    (
+        Annotated[Text, Tag("ten")]
+        | Annotated[Recipient, Tag("noi")]
+        | Annotated[RecipientRef, Tag("id")]
+        | Annotated[GroupRef, Tag("nhom")]
+    ),
+    Discriminator(_item_kind),
+]
 
 
 class Distribution(Record):
     """The Nơi nhận block: recipients in order, then the archive line.
 
+    Items are names (or, when ``danh_ba`` names a registry file, registry ids),
+    ``{id: …}`` / ``{nhom: …}`` references with overrides, or full recipients.
     ``luu`` is what follows "Lưu" on the archive line: "VT, VP" (State:
     "- Lưu: VT, VP."), "Văn phòng Đảng uỷ" (Party: "- Lưu Văn phòng Đảng uỷ.").
     An empty ``luu`` gives the bare "- Lưu.".
     """
 
-    cac_noi: tuple[Annotated[Recipient, BeforeValidator(_recipient)], ...] = ()
+    danh_ba: Text | None = None
+    cac_noi: tuple[DistributionItem, ...] = ()
     luu: str | None = None
+    so_ban_luu: int | None = Field(default=None, ge=0)
+
+    def recipients(self) -> tuple[Recipient, ...]:
+        """Return the items as recipients (plain names become recipients)."""
+        out = []
+        for item in self.cac_noi:
+            if isinstance(item, str):
+                out.append(Recipient(ten=item))
+            elif isinstance(item, Recipient):
+                out.append(item)
+            else:
+                raise ValueError(f"unresolved registry reference {item!r}")
+        return tuple(out)
 
 
 class Paragraph(Record):

@@ -226,6 +226,17 @@ def common_rules() -> dict[str, Any]:
     return data
 
 
+def standard_rules(profile_id: str) -> dict[str, Any]:
+    """Return the ``standards`` entry of ``profile_id`` with inheritance applied.
+
+    For rules that :class:`Profile` does not carry (e.g. ``size_consistency``).
+    Callers must not modify the returned mapping.
+    """
+    if profile_id not in PROFILE_IDS:
+        raise KeyError(profile_id)
+    return _standard(profile_id)
+
+
 def checks_catalogue() -> list[dict[str, Any]]:
     """Return the list of checks of the rules file (id, profile, severity, test)."""
     data: list[dict[str, Any]] = _rules()["checks"]

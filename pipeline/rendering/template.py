@@ -51,6 +51,23 @@ def _patch(xml: str) -> str:
 _PATCHER = DocxTemplate(io.BytesIO())
 
 
+def patch_part(xml: str) -> str:
+    """Return a part's XML as Jinja source, cleaned up exactly as rendering does it
+    (for the template lint: same line numbers, same repairs)."""
+    return _patch(xml)
+
+
+def compile_part(source: str) -> jinja2.nodes.Template:
+    """Return the syntax tree of a patched part, compiled once in the sandboxed
+    environment so that unknown filters and tests fail as they would when rendering.
+
+    Raises:
+        jinja2.TemplateError: a syntax or assertion error.
+    """
+    environment().from_string(source)
+    return environment().parse(source)
+
+
 def _excerpt(source: str, lineno: int | None) -> str:
     if not lineno:
         return ""

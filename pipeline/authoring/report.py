@@ -1,0 +1,86 @@
+"""The body of the built-in report templates (báo cáo sơ kết / tổng kết).
+
+The body loop is the plan's (headings, paragraphs, ``bang`` tables) plus one branch:
+a target table built in the template as a real Word table whose body row repeats
+with ``{%tr for r in b.hang %}``, so a clerk can restyle it, widen a column or
+reword a column title in Word. Header, title block and closing come from
+:mod:`pipeline.authoring.builder`.
+"""
+
+from __future__ import annotations
+
+from docx.document import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from pipeline.authoring.builder import _para
+from pipeline.profiles import Profile
+
+#: Target table columns: title, share of the text width (mm of 165), field of the row.
+TARGET_COLUMNS = (
+    ("TT", 9, "stt"),
+    ("Chỉ tiêu", 52, "chi_tieu"),
+    ("Đơn vị tính", 19, "don_vi"),
+    ("Kế hoạch", 19, "ke_hoach"),
+    ("Thực hiện", 19, "thuc_hien"),
+    ("Tỷ lệ thực hiện so với kế hoạch", 21, "ty_le"),
+    ("Tăng (+), giảm (-) so với kỳ trước", 26, "so_ky_truoc"),
+)
+
+
+def _fixed_layout(table: object) -> None:
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)  # type: ignore[attr-defined]
+
+
+def _target_table(document: Document, profile: Profile) -> None:
+    """Add the target table: a title row, then one row per target (``b.hang``)."""
+    margins = profile.margins_mm
+    width = 210 - margins.left - margins.right
+    scale = width / sum(share for _, share, _ in TARGET_COLUMNS)
+    table = document.add_table(rows=4, cols=len(TARGET_COLUMNS))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _fixed_layout(table)
+    head, loop_start, body, loop_end = table.rows
+    head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on each page
+    for index, (title, share, field) in enumerate(TARGET_COLUMNS):
+        table.columns[index].width = Mm(share * scale)
+        for row in table.rows:
+            row.cells[index].width = Mm(share * scale)
+        head.cells[index].paragraphs[0].style = document.styles["VB Bang dau"]
+        head.cells[index].paragraphs[0].add_run(title)
+        cell = body.cells[index].paragraphs[0]
+        cell.style = document.styles["VB Bang"]
+        if field != "chi_tieu":
+            cell.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.add_run(f"{{{{ r.{field} }}}}")
+    loop_start.cells[0].paragraphs[0].add_run("{%tr for r in b.hang %}")
+    loop_end.cells[0].paragraphs[0].add_run("{%tr endfor %}")
+
+
+def report_body_block(document: Document, profile: Profile) -> None:
+    """Add the report body: the loop over ``noi_dung`` with every kind of line."""
+    _para(document, "VB Noi dung", "{%p for b in noi_dung %}")
+    for level in (1, 2, 3, 4):
+        keyword = "if" if level == 1 else "elif"
+        _para(document, "VB Noi dung", f"{{%p {keyword} b.kieu == 'muc{level}' %}}")
+        _para(document, f"VB Muc {level}", "{{r b.runs|runs }}")
+    _para(document, "VB Noi dung", "{%p elif b.kieu == 'doan_cuoi' %}")
+    _para(document, "VB Doan cuoi", "{{r b.runs|runs }}")
+    _para(document, "VB Noi dung", "{%p elif b.kieu == 'bang' %}")
+    _para(document, "VB Noi dung", "{{p b.bang|bang }}")
+    _para(document, "VB Noi dung", "{%p elif b.kieu == 'bang_chi_tieu' %}")
+    _target_table(document, profile)
+    _para(document, "VB Noi dung", "{%p else %}")
+    _para(document, "VB Noi dung", "{{r b.runs|runs }}")
+    _para(document, "VB Noi dung", "{%p endif %}")
+    _para(document, "VB Noi dung", "{%p endfor %}")
+
+
+__all__ = ["TARGET_COLUMNS", "report_body_block"]

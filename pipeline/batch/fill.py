@@ -1,0 +1,150 @@
+"""Fill the base record with one commune's fields, and validate it like any document.
+
+The record data (base record with the spec's ``dien`` merged over it) is walked once
+per commune: a string with placeholders is rendered in the sandboxed text
+environment; a string that is exactly one placeholder (``"{{ xa.so }}"``) takes the
+field's typed value (a number, a date), so that a figure is never re-read from its
+Vietnamese spelling ("1.234" is one thousand two hundred and thirty-four).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from pipeline.context.commune import CommuneFields, commune_fields, sources_of
+from pipeline.errors import InputError, Problem
+from pipeline.loading.problems import data_path, problem_from_error
+from pipeline.models import OfficialDocument
+from pipeline.models.roster import COLUMNS, Commune
+from pipeline.rendering.text import TextTemplateError, has_placeholder, render_text
+
+PathKey = tuple[str | int, ...]
+
+_WHOLE = re.compile(r"^\s*\{\{\s*xa\.(\w+)\s*\}\}\s*$")
+_NAMES = re.compile(r"\bxa\s*\.\s*(\w+)")
+
+
+def merge(base: Any, override: Any) -> Any:
+    """Return ``override`` merged over ``base``: mappings key by key, the rest replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for key, value in override.items():
+            out[key] = merge(base[key], value) if key in base else value
+        return out
+    return override
+
+
+def placeholder_names(data: Any, path: PathKey = ()) -> dict[PathKey, tuple[str, ...]]:
+    """Return, for each string of ``data`` with placeholders, the ``xa.`` fields it uses."""
+    found: dict[PathKey, tuple[str, ...]] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found.update(placeholder_names(value, (*path, key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found.update(placeholder_names(value, (*path, index)))
+    elif isinstance(data, str) and has_placeholder(data):
+        found[path] = tuple(dict.fromkeys(_NAMES.findall(data)))
+    return found
+
+
+class FillFailure(Exception):
+    """A placeholder failed at ``path`` of the record data."""
+
+    def __init__(self, path: PathKey, error: TextTemplateError) -> None:
+        super().__init__(str(error))
+        self.path = path
+        self.error = error
+
+
+def fill(data: Any, fields: CommuneFields, path: PathKey = ()) -> Any:
+    """Return ``data`` with every placeholder filled from ``fields``.
+
+    Raises:
+        FillFailure: a placeholder is broken or names a field the commune lacks.
+    """
+    if isinstance(data, dict):
+        return {key: fill(value, fields, (*path, key)) for key, value in data.items()}
+    if isinstance(data, list):
+        return [fill(value, fields, (*path, index)) for index, value in enumerate(data)]
+    if not isinstance(data, str) or not has_placeholder(data):
+        return data
+    whole = _WHOLE.match(data)
+    if whole and whole.group(1) in fields.values:
+        return fields.values[whole.group(1)]
+    try:
+        return render_text(data, {"xa": fields.text})
+    except TextTemplateError as exc:
+        raise FillFailure(path, exc) from None
+
+
+@dataclass(frozen=True)
+class RowPlace:
+    """Where a commune's problems are reported: the roster file, the row, its headers."""
+
+    source: str
+    row: int
+    headers: Mapping[str, str]
+
+    def label(self, field: str) -> str:
+        """Return the header of roster field ``field`` as the file writes it."""
+        return self.headers.get(field) or COLUMNS[field].header
+
+    def problem(self, field: str, message: str) -> Problem:
+        """Return a problem of this row."""
+        return Problem(self.source, f"hàng {self.row}", field, message)
+
+
+def commune_document(
+    data: Any, uses: Mapping[PathKey, tuple[str, ...]], commune: Commune, place: RowPlace
+) -> OfficialDocument:
+    """Return the validated record of ``commune``: ``data`` filled with its fields.
+
+    Raises:
+        InputError: the row lacks a value the record needs, or the filled record is
+            invalid; every problem names the row and the columns to fix.
+    """
+    fields = commune_fields(commune)
+    try:
+        filled = fill(data, fields)
+    except FillFailure as exc:
+        raise InputError([_fill_problem(exc, commune, place)]) from None
+    try:
+        return OfficialDocument.model_validate(filled)
+    except ValidationError as exc:
+        problems = [_record_problem(e, filled, uses, place) for e in exc.errors()]
+        raise InputError(sorted(set(problems))) from None
+
+
+def _fill_problem(exc: FillFailure, commune: Commune, place: RowPlace) -> Problem:
+    where = ".".join(str(p) for p in exc.path)
+    if exc.error.kind == "undefined":
+        empty = [f for f in sources_of(exc.error.name) if getattr(commune, f, None) is None]
+        if empty:
+            headers = ", ".join(f"“{place.label(f)}”" for f in empty)
+            return place.problem(
+                place.label(empty[0]),
+                f"Ô {headers} đang trống nhưng văn bản cần giá trị này (ở {where}): điền vào.",
+            )
+    return place.problem(where, f"Không điền được chỗ trống ({exc.error.detail}).")
+
+
+def _record_problem(
+    error: ErrorDetails, filled: Any, uses: Mapping[PathKey, tuple[str, ...]], place: RowPlace
+) -> Problem:
+    base = problem_from_error(error, place.source, filled, lambda _path: 0, OfficialDocument)
+    path = data_path(error["loc"], filled)
+    names = [n for p, used in uses.items() if p[: len(path)] == path for n in used]
+    columns = list(dict.fromkeys(f for n in names for f in sources_of(n)))
+    if not columns:
+        return place.problem(
+            base.field, f"{base.message} (chỗ này lấy từ hồ sơ gốc hoặc tệp đợt, không từ hàng này)"
+        )
+    headers = ", ".join(place.label(f) for f in columns)
+    return place.problem(headers, f"{base.field}: {base.message}")

@@ -1,0 +1,187 @@
+"""The batch manifest: what each commune's plan was made from, for incremental re-runs.
+
+``manifest.json`` is written once, atomically, at the end of a run (also of an
+interrupted one). While the run goes on, each finished commune is appended to a
+journal, so that even a run killed outright leaves a record of what it completed;
+the next run reads both. Entries hold no time stamps: the same inputs give the same
+manifest, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from pipeline import __version__
+from pipeline.rendering import write_atomic
+
+MANIFEST = "manifest.json"
+JOURNAL = ".manifest.journal"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One commune's plan as made: its inputs' hash, the template's, and the output's."""
+
+    code: str
+    name: str
+    row: int
+    input_sha256: str
+    template_sha256: str
+    output: str
+    output_sha256: str
+    extras: tuple[tuple[str, str], ...] = ()  # (file name, sha256): the distribution list
+
+    @property
+    def files(self) -> tuple[tuple[str, str], ...]:
+        """Return every file of the entry with its hash, the plan first."""
+        return ((self.output, self.output_sha256), *self.extras)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the entry as the manifest writes it."""
+        item: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "row": self.row,
+            "input_sha256": self.input_sha256,
+            "template_sha256": self.template_sha256,
+            "output": {"path": self.output, "sha256": self.output_sha256},
+        }
+        if self.extras:
+            item["distribution_list"] = [{"path": p, "sha256": h} for p, h in self.extras]
+        return item
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> Entry:
+        """Return the entry written by :meth:`to_json`.
+
+        Raises:
+            KeyError, TypeError: ``item`` is not such an entry.
+        """
+        output = item["output"]
+        return cls(
+            code=str(item["code"]),
+            name=str(item["name"]),
+            row=int(item["row"]),
+            input_sha256=str(item["input_sha256"]),
+            template_sha256=str(item["template_sha256"]),
+            output=str(output["path"]),
+            output_sha256=str(output["sha256"]),
+            extras=tuple(
+                (str(f["path"]), str(f["sha256"])) for f in item.get("distribution_list", ())
+            ),
+        )
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of the file at ``path``."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_previous(out_dir: Path) -> tuple[dict[str, Entry], dict[str, Any] | None]:
+    """Return the entries of the last runs by code, and the last manifest's combined entry.
+
+    Entries come from ``manifest.json`` and then from a journal left by a run that
+    did not finish. Anything written by another version of vanban is ignored, so
+    that a new version renders everything again.
+    """
+    entries: dict[str, Entry] = {}
+    combined = None
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("version") == __version__:
+            entries.update(_entries(manifest.get("communes", ())))
+            combined = manifest.get("combined")
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        lines = (out_dir / JOURNAL).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for line in lines:
+        try:
+            item = json.loads(line)
+            if item.get("version") == __version__:
+                entries.update(_entries([item]))
+        except (ValueError, AttributeError):
+            continue  # the last line of a killed run may be cut short
+    return entries, combined
+
+
+def _entries(items: Iterable[Any]) -> dict[str, Entry]:
+    out = {}
+    for item in items:
+        try:
+            entry = Entry.from_json(item)
+        except (KeyError, TypeError, ValueError):
+            continue
+        out[entry.code] = entry
+    return out
+
+
+def is_current(previous: Entry | None, wanted: Entry, out_dir: Path, lists: bool) -> bool:
+    """Return whether ``previous`` already made ``wanted``'s plan and its files are intact.
+
+    ``wanted``'s hashes are ignored (they are not known before rendering); ``lists``
+    says whether the plan must come with its distribution list.
+    """
+    if previous is None or (
+        previous.input_sha256,
+        previous.template_sha256,
+        previous.output,
+        bool(previous.extras),
+    ) != (wanted.input_sha256, wanted.template_sha256, wanted.output, lists):
+        return False
+    try:
+        return all(file_sha256(out_dir / name) == sha for name, sha in previous.files)
+    except OSError:
+        return False
+
+
+class Journal:
+    """Appends finished communes to the journal, one JSON line each."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / JOURNAL
+        self._handle: IO[str] | None = None
+
+    def record(self, entry: Entry) -> None:
+        """Append ``entry`` (flushed at once, so that a killed run keeps it)."""
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("a", encoding="utf-8")
+        line = json.dumps({"version": __version__, **entry.to_json()}, ensure_ascii=False)
+        self._handle.write(line + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        """Close the journal (it stays until the manifest holds what it holds)."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def write_manifest(
+    path: Path,
+    header: Mapping[str, Any],
+    entries: Iterable[Entry],
+    failed: Iterable[Mapping[str, Any]],
+    combined: Mapping[str, Any] | None,
+    complete: bool,
+) -> None:
+    """Write the manifest atomically: communes sorted by code, failures by row."""
+    document = {
+        "tool": "vanban",
+        "version": __version__,
+        **header,
+        "complete": complete,
+        "communes": [e.to_json() for e in sorted(entries, key=lambda e: e.code)],
+        "failed": sorted(failed, key=lambda f: (f["row"], f["code"])),
+        "combined": combined,
+    }
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    write_atomic(path, text.encode("utf-8"))

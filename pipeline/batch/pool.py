@@ -1,0 +1,147 @@
+"""Render jobs in this process or in a pool of workers, yielding outcomes as they finish.
+
+A few tasks per worker are in flight at a time, so memory does not grow with the
+roster. On Ctrl-C nothing new is started, the plans being written are finished and
+their outcomes still yielded, then KeyboardInterrupt goes on. A worker killed outright
+breaks the pool: the communes not done are yielded as lost, for a re-run to finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from pipeline.batch.plan import Job
+from pipeline.batch.worker import Outcome, Recipe, Renderer, run_job, start_worker
+from pipeline.errors import Problem
+
+#: Tasks in flight per worker: enough to keep each busy, few enough to hold little.
+IN_FLIGHT = 4
+
+
+class Outcomes:
+    """The outcomes of a run, iterated as they finish; ``close`` stops the workers."""
+
+    def __init__(self, recipe: Recipe, jobs: Sequence[Job], workers: int) -> None:
+        self.recipe = recipe
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+        if workers > 1 and len(jobs) > 1:
+            # Started now, before any progress-bar thread: workers may then be forked.
+            self.executor = ProcessPoolExecutor(
+                max_workers=min(workers, len(jobs)),
+                mp_context=_context(),
+                initializer=start_worker,
+                initargs=(recipe,),
+            )
+            with contextlib.suppress(BrokenProcessPool):  # then every job comes back lost
+                self.executor.submit(_ready).result()
+        self._stream: Iterator[Outcome] | None = None
+
+    def __iter__(self) -> Iterator[Outcome]:
+        if self._stream is None:
+            self._stream = (
+                self._in_pool(self.executor)
+                if self.executor is not None
+                else _in_process(self.recipe, self.jobs)
+            )
+        return self._stream
+
+    def close(self) -> None:
+        """Stop the workers: cancel what has not started, let running plans finish."""
+        if self._stream is not None and hasattr(self._stream, "close"):
+            self._stream.close()
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def _in_pool(self, executor: ProcessPoolExecutor) -> Iterator[Outcome]:
+        source = self.recipe.roster_source
+        queue = deque(self.jobs)
+        pending: dict[Future[Outcome], Job] = {}
+        limit = IN_FLIGHT * _size(executor)
+        broken = False
+        try:
+            while True:
+                broken = broken or not _submit(executor, queue, pending, limit)
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = pending.pop(future)
+                    error = future.exception()
+                    if error is None:
+                        yield future.result()
+                    else:
+                        broken = broken or isinstance(error, BrokenProcessPool)
+                        yield lost(job, source)
+            yield from (lost(job, source) for job in queue)
+        except KeyboardInterrupt:
+            executor.shutdown(wait=True, cancel_futures=True)
+            yield from _finished(pending)
+            raise
+
+
+def _ready() -> bool:
+    return True
+
+
+def _size(executor: ProcessPoolExecutor) -> int:
+    return int(getattr(executor, "_max_workers", 1))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # fork is the fastest start (vanban and the template are already loaded) and is
+    # safe while this process has a single thread; otherwise forkserver: workers are
+    # forked from a clean server process that imported vanban once. spawn elsewhere.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipeline.batch.worker"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _in_process(recipe: Recipe, jobs: Sequence[Job]) -> Iterator[Outcome]:
+    renderer = Renderer(recipe)
+    for job in jobs:
+        yield renderer.run(job)
+
+
+def _submit(
+    executor: ProcessPoolExecutor,
+    queue: deque[Job],
+    pending: dict[Future[Outcome], Job],
+    limit: int,
+) -> bool:
+    """Top ``pending`` up to ``limit`` from ``queue``; return False if the pool is broken."""
+    while queue and len(pending) < limit:
+        try:
+            pending[executor.submit(run_job, queue[0])] = queue[0]
+        except BrokenProcessPool:
+            return False
+        queue.popleft()
+    return True
+
+
+def _finished(pending: dict[Future[Outcome], Job]) -> Iterator[Outcome]:
+    for future in pending:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            yield future.result()
+
+
+def lost(job: Job, source: str) -> Outcome:
+    """Return the outcome of a job whose worker died before finishing it."""
+    problem = Problem(
+        source,
+        f"hàng {job.row}",
+        "",
+        "Chưa tạo được: tiến trình tạo văn bản bị dừng đột ngột. Chạy lại lệnh để tạo tiếp.",
+    )
+    return Outcome(job, None, (problem,), lost=True)

@@ -1,0 +1,154 @@
+"""What one worker process does: prepare the templates once, then render commune after commune.
+
+A worker gets the recipe once (at start-up) and then only small tasks; it writes each
+plan itself, atomically, and sends back hashes or problems, never the bytes. Workers
+ignore Ctrl-C: the main process decides when to stop, so that a plan being written is
+either finished or never appears.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from pipeline.batch.fill import PathKey, RowPlace, commune_document
+from pipeline.batch.plan import Job
+from pipeline.compliance import check_docx
+from pipeline.compliance import problems as format_problems
+from pipeline.context import DocumentContext, build_document_context
+from pipeline.context.distribution import rows_csv
+from pipeline.context.lists import build_list_context
+from pipeline.errors import Problem, VanbanError
+from pipeline.models import OfficialDocument
+from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything every commune's plan is made from (sent once to each worker).
+
+    ``list_template`` (when set) also makes each commune's stand-alone distribution
+    list; ``check`` runs the format check on every plan before it is written.
+    """
+
+    data: dict[str, Any]
+    uses: dict[PathKey, tuple[str, ...]]
+    roster_source: str
+    headers: dict[str, str]
+    template: Path
+    out_dir: Path
+    list_template: Path | None = None
+    check: bool = True
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one commune: its files and their hashes, or what stopped it."""
+
+    job: Job
+    sha256: str | None
+    problems: tuple[Problem, ...] = ()
+    lost: bool = False  # its worker died: not the row's fault, a re-run will make it
+    extras: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of the list files
+
+
+def _mapping(context: Any) -> dict[str, Any]:
+    return {f.name: getattr(context, f.name) for f in fields(context)}
+
+
+class Renderer:
+    """Renders communes with templates prepared once."""
+
+    def __init__(self, recipe: Recipe) -> None:
+        self.recipe = recipe
+        self.template = PreparedTemplate.load(recipe.template)
+        self.list_template = (
+            PreparedTemplate.load(recipe.list_template) if recipe.list_template else None
+        )
+
+    def render(self, job: Job) -> dict[str, bytes]:
+        """Return the files of ``job``'s plan by name: the .docx, then its list files.
+
+        Raises:
+            VanbanError: the commune's record is invalid, the template fails on it, or
+                (with ``check``) the plan breaks the format rules.
+        """
+        recipe = self.recipe
+        place = RowPlace(recipe.roster_source, job.row, recipe.headers)
+        document = commune_document(recipe.data, recipe.uses, job.commune, place)
+        context = build_document_context(document)
+        data = render_to_bytes(self.template, _mapping(context))
+        if recipe.check:
+            self._check(data, document, job)
+        files = {f"{job.slug}.docx": data}
+        if self.list_template is not None:
+            files.update(self._lists(document, context, job.slug))
+        return files
+
+    def _check(self, data: bytes, document: OfficialDocument, job: Job) -> None:
+        report = check_docx(data, document.profile.id, name=f"{job.slug}.docx (văn bản tạo ra)")
+        found = format_problems(report)
+        if found:
+            raise VanbanError(found)
+
+    def _lists(
+        self, document: OfficialDocument, context: DocumentContext, slug: str
+    ) -> dict[str, bytes]:
+        assert self.list_template is not None
+        lists = build_list_context(document, context)
+        return {
+            f"{slug}.noi-nhan.docx": render_to_bytes(self.list_template, _mapping(lists)),
+            f"{slug}.noi-nhan.csv": rows_csv(lists.hang),
+        }
+
+    def run(self, job: Job) -> Outcome:
+        """Render and write ``job``'s files; return its outcome (never raises for a row)."""
+        try:
+            files = self.render(job)
+            # The plan itself last: once it is there, its list files are too.
+            for name, data in reversed(files.items()):
+                write_atomic(self.recipe.out_dir / name, data)
+        except VanbanError as exc:
+            return Outcome(job, None, tuple(exc.problems))
+        except Exception as exc:  # one commune's surprise must not stop the others
+            problem = Problem(
+                self.recipe.roster_source,
+                f"hàng {job.row}",
+                "",
+                f"Lỗi không mong đợi khi tạo văn bản ({type(exc).__name__}: {exc}). "
+                "Báo lỗi này cho người quản trị vanban.",
+            )
+            return Outcome(job, None, (problem,))
+        hashes = [(name, hashlib.sha256(data).hexdigest()) for name, data in files.items()]
+        return Outcome(job, hashes[0][1], extras=tuple(hashes[1:]))
+
+
+#: The renderer of this worker process, set once by :func:`start_worker`.
+_WORKER: dict[str, Renderer] = {}
+
+
+def _watch_parent(parent: int) -> None:
+    # A worker whose parent was killed outright would wait for tasks forever (it holds
+    # the task pipe open itself): leave as soon as it is adopted by another process.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def start_worker(recipe: Recipe) -> None:
+    """Initialise a worker process: ignore Ctrl-C, prepare the templates once, and
+    exit by itself if the process that started it dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+    _WORKER["renderer"] = Renderer(recipe)
+
+
+def run_job(job: Job) -> Outcome:
+    """Render one commune in a worker started by :func:`start_worker`."""
+    return _WORKER["renderer"].run(job)

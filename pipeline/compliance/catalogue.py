@@ -1,0 +1,98 @@
+"""The rules a profile is checked against: ids and severities from profiles/rules.yaml
+``checks:``, plus the checker's own additions, titles and sources (catalogue.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+
+import yaml
+
+from pipeline.compliance.report import Severity, Source
+from pipeline.profiles import PROFILE_IDS, checks_catalogue, get_profile
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule as it applies to one profile."""
+
+    id: str
+    severity: Severity
+    test: str
+    title: str
+    source: Source
+
+
+@cache
+def _meta() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("catalogue.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _applies(entry: dict[str, Any], profile_id: str) -> bool:
+    scope = entry.get("profile", "all")
+    return scope in ("all", profile_id) or (isinstance(scope, list) and profile_id in scope)
+
+
+def _source(rule_id: str, profile_id: str) -> Source:
+    meta = _meta()
+    family = get_profile(profile_id).family
+    section, refs = meta["rules"].get(rule_id, {}).get(family, ["", ""])
+    document = meta["documents"][profile_id] if section else ""
+    return Source(document, section, refs)
+
+
+@cache
+def rules_for(profile_id: str) -> tuple[RuleSpec, ...]:
+    """Return the rules that apply to ``profile_id``, in catalogue order.
+
+    Raises:
+        KeyError: for an unknown profile id.
+    """
+    if profile_id not in PROFILE_IDS:
+        raise KeyError(profile_id)
+    meta = _meta()
+    overrides = meta.get("severity_overrides", {}).get(profile_id, {})
+    out = []
+    for entry in [*checks_catalogue(), *meta["extra_checks"]]:
+        if not _applies(entry, profile_id):
+            continue
+        rule_id = str(entry["id"])
+        severity = cast(Severity, overrides.get(rule_id, entry["severity"]))
+        title = str(meta["rules"].get(rule_id, {}).get("title", rule_id))
+        out.append(
+            RuleSpec(rule_id, severity, str(entry["test"]), title, _source(rule_id, profile_id))
+        )
+    return tuple(out)
+
+
+def all_rules() -> list[tuple[str, str, str, str]]:
+    """Return (id, title, profiles, severity) of every rule, for help texts and docs."""
+    meta = _meta()
+    out = []
+    for entry in [*checks_catalogue(), *meta["extra_checks"]]:
+        scope = entry.get("profile", "all")
+        scope_text = (
+            "tất cả" if scope == "all" else ", ".join(scope if isinstance(scope, list) else [scope])
+        )
+        title = str(meta["rules"].get(entry["id"], {}).get("title", entry["id"]))
+        out.append((str(entry["id"]), title, scope_text, str(entry["severity"])))
+    return out
+
+
+def help_text() -> str:
+    """Return the Vietnamese explanation of the profiles and rules (``vanban check -h``)."""
+    lines = ["\b", "Thể thức (--profile):"]
+    for pid in PROFILE_IDS:
+        profile = get_profile(pid)
+        lines.append(f"  {pid:<17} {profile.label}")
+    lines += [
+        "\b",
+        "Quy tắc (mã, mức: error = lỗi, warning = cảnh báo, info = ghi chú; áp dụng cho):",
+    ]
+    for rule_id, title, scope, severity in all_rules():
+        lines.append(f"  {rule_id:<22} [{severity}] {title} ({scope})")
+    return "\n".join(lines)

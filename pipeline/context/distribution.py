@@ -1,0 +1,155 @@
+"""Nơi nhận block lines and the stand-alone distribution list, from one Distribution.
+
+Both are derived here from the same resolved recipients, in the same order, so the
+block printed in a document and the list the clerk sends from cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from pipeline.models.document import Distribution, Recipient
+from pipeline.models.registry import DELIVERY_LABELS, PURPOSE_LABELS
+from pipeline.profiles import Profile
+
+_UNITS = re.compile(r"\s*,\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One row of the stand-alone distribution list."""
+
+    stt: str
+    noi_nhan: str
+    muc_dich: str
+    hinh_thuc: str
+    so_ban: str
+    ghi_chu: str
+    dia_chi: str = ""
+    email: str = ""
+    nhom: str = ""
+
+
+def ordered(dist: Distribution) -> tuple[Recipient, ...]:
+    """Return the recipients in the profile's order: upward ("để báo cáo") first."""
+    recipients = dist.recipients()
+    return tuple(sorted(recipients, key=lambda r: 0 if r.upward else 1))
+
+
+def archive_line(dist: Distribution, profile: Profile) -> str:
+    """Return the archive line: "- Lưu: VT, VP." (State), "- Lưu Văn phòng." (Party)."""
+    rules = profile.noi_nhan
+    archive = rules.archive_default if dist.luu is None else dist.luu
+    prefix = rules.archive_prefix if archive else rules.archive_prefix.rstrip(": ")
+    return f"{prefix}{archive}{rules.last_end}"
+
+
+def archive_copies(dist: Distribution, profile: Profile) -> int:
+    """Return the archive copies: as the record says, else one per unit on the line."""
+    if dist.so_ban_luu is not None:
+        return dist.so_ban_luu
+    archive = profile.noi_nhan.archive_default if dist.luu is None else dist.luu
+    if profile.family == "state" and archive:
+        return len([u for u in _UNITS.split(archive) if u])
+    return 1
+
+
+def recipient_line(item: Recipient, profile: Profile) -> str:
+    """Return one Nơi nhận item line ("- Thường trực Tỉnh uỷ (để báo cáo);")."""
+    end = profile.noi_nhan.item_end if item.dau is None else item.dau
+    if item.ghi_chu and item.ghi_chu_sau_dau:
+        return f"- {item.ten}{end} {item.ghi_chu}"
+    if item.ghi_chu:
+        return f"- {item.ten} {item.ghi_chu}{end}"
+    return f"- {item.ten}{end}"
+
+
+def distribution_lines(dist: Distribution, profile: Profile) -> tuple[str, ...]:
+    """Return the Nơi nhận item lines in order, the archive line last."""
+    return (*(recipient_line(r, profile) for r in ordered(dist)), archive_line(dist, profile))
+
+
+def _purpose(item: Recipient) -> str:
+    if item.muc_dich is not None:
+        return PURPOSE_LABELS[item.muc_dich]
+    return (item.ghi_chu or "").strip("()").capitalize()
+
+
+def list_rows(dist: Distribution, profile: Profile) -> tuple[ListRow, ...]:
+    """Return the distribution list: one row per addressee (groups expanded), then archive."""
+    rows: list[ListRow] = []
+    for item in ordered(dist):
+        group = (
+            item.ten
+            if len(item.thanh_vien) > 1 or (item.thanh_vien and item.thanh_vien[0].ten != item.ten)
+            else ""
+        )
+        for member in item.addressees():
+            rows.append(
+                ListRow(
+                    stt=str(len(rows) + 1),
+                    noi_nhan=member.ten,
+                    muc_dich=_purpose(item),
+                    hinh_thuc=DELIVERY_LABELS[member.hinh_thuc],
+                    so_ban=str(member.paper_copies),
+                    ghi_chu=f"Nhóm: {group}" if group else "",
+                    dia_chi=member.dia_chi or "",
+                    email=member.email or "",
+                    nhom=group,
+                )
+            )
+    line = archive_line(dist, profile)
+    rows.append(
+        ListRow(
+            stt=str(len(rows) + 1),
+            noi_nhan=line.removeprefix("- ").rstrip("."),
+            muc_dich="Lưu trữ",
+            hinh_thuc=DELIVERY_LABELS["giay"],
+            so_ban=str(archive_copies(dist, profile)),
+            ghi_chu="",
+        )
+    )
+    return tuple(rows)
+
+
+def paper_total(rows: tuple[ListRow, ...]) -> int:
+    """Return the total number of paper copies of ``rows``."""
+    return sum(int(r.so_ban) for r in rows)
+
+
+CSV_HEADERS = (
+    "STT",
+    "Nơi nhận",
+    "Nhóm",
+    "Mục đích",
+    "Hình thức",
+    "Số bản giấy",
+    "Địa chỉ",
+    "Email",
+    "Ghi chú",
+)
+
+
+def rows_csv(rows: tuple[ListRow, ...]) -> bytes:
+    """Return ``rows`` as CSV (UTF-8 with BOM, so that Excel shows the diacritics)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADERS)
+    for r in rows:
+        writer.writerow(
+            (
+                r.stt,
+                r.noi_nhan,
+                r.nhom,
+                r.muc_dich,
+                r.hinh_thuc,
+                r.so_ban,
+                r.dia_chi,
+                r.email,
+                r.ghi_chu,
+            )
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
