@@ -44,6 +44,16 @@ from pipeline.pdf import (
 from pipeline.pdf import render_preview as _render_preview
 from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
 from pipeline.rendering.template import compile_part, patch_part
+from pipeline.reporting import (
+    NewPeriod,
+    PreparedPeriod,
+    check_period,
+    new_period,
+    prepare_period,
+    prepare_periods,
+    write_period,
+)
+from pipeline.reporting.run import PERIODS_OUTPUT, ReportContext
 from pipeline.templates import builtin_dir, find_template
 
 _TYPE_SLUGS = {"CTr": "chuong-trinh", "KH": "ke-hoach"}
@@ -217,8 +227,12 @@ def build(
     loaded = load_all(document_inputs(inputs_dir))
     # Batch specs are checked before anything is written, like the documents.
     batches = [prepare_batch(s, templates_dir, lists=lists) for s in batch_specs(inputs_dir)]
+    # So are the review reports of every period folder (inputs/periods/<ID>/).
+    periods = prepare_periods(inputs_dir / PERIODS_OUTPUT, templates_dir)
     rendered: list[tuple[Path, bytes, PreparedTemplate, tuple[bytes, bytes] | None]] = []
     failures: list[Problem] = []
+    if check:
+        failures.extend(problem for period in periods for problem in check_period(period))
     for path, doc in loaded:
         data, template = render_bytes(doc, templates_dir)
         extra = render_list_bytes(doc, templates_dir) if lists else None
@@ -244,6 +258,8 @@ def build(
                 for list_path, content in zip(list_paths(target), extra, strict=True)
             ]
         entries.append(entry)
+    for period in periods:
+        entries.extend(_write_period(period, build_dir, report.documents))
     manifest = {"tool": "vanban", "version": __version__, "documents": entries}
     report.manifest = build_dir / "manifest.json"
     write_atomic(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
@@ -255,6 +271,49 @@ def build(
         sources = [d.output for d in report.documents] + _batch_pdf_sources(report.batches)
         report.pdf = export_pdfs(sources, libreoffice=libreoffice)
     return report
+
+
+# -- review reports of reporting periods --------------------------------------------------
+
+
+def _write_period(period: PreparedPeriod, build_dir: Path, done: list[Rendered]) -> list[Any]:
+    """Write a prepared period's reports; add them to ``done``; return manifest entries."""
+    entries = write_period(period, build_dir)
+    source = period.inputs.folder / "bao-cao.yaml"
+    for document, entry in zip(period.documents, entries, strict=True):
+        target = build_dir / document.path
+        template = Path(document.template.name)
+        done.append(Rendered(source, template, target, entry["output"]["sha256"]))
+    return entries
+
+
+def validate_period(folder: Path, templates_dir: Path | None = None) -> PreparedPeriod:
+    """Validate the period ``folder`` and render its reports in memory (nothing written).
+
+    Raises:
+        InputError: any input of the period is invalid, with file, line or row, field.
+    """
+    return prepare_period(folder, templates_dir)
+
+
+def build_period(
+    folder: Path, build_dir: Path, templates_dir: Path | None = None, *, check: bool = True
+) -> list[Rendered]:
+    """Render the reports of the period ``folder`` into ``build_dir/periods/<ID>/``: the
+    issuing body's report and one per commune. Nothing is written unless every input
+    is valid and (with ``check``) every report passes the format check."""
+    period = prepare_period(folder, templates_dir)
+    if check:
+        _raise_unless_compliant(check_period(period))
+    done: list[Rendered] = []
+    _write_period(period, build_dir, done)
+    return done
+
+
+def create_period(periods_dir: Path, period_id: str, previous_id: str | None = None) -> NewPeriod:
+    """Create the period folder ``periods_dir/period_id`` from the previous period (see
+    :func:`pipeline.reporting.new_period`); an existing period is never changed."""
+    return new_period(periods_dir, period_id, previous_id)
 
 
 # -- per-commune batches ------------------------------------------------------------------
@@ -389,6 +448,7 @@ def preview(
 TEMPLATE_MODELS: dict[str, type] = {
     "văn bản": DocumentContext,
     "danh sách nơi nhận": DistributionListContext,
+    "báo cáo": ReportContext,
 }
 
 

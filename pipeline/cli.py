@@ -23,6 +23,7 @@ from pipeline.console import BatchProgress, echo_batches, run_interruptible
 from pipeline.errors import VanbanError
 from pipeline.pdf import DEFAULT_DPI, PdfReport
 from pipeline.profiles import PROFILE_IDS
+from pipeline.reporting import PreparedPeriod
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -119,14 +120,19 @@ def main() -> None:
 
 
 @main.command(epilog=_EPILOG)
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @handle_errors
 def validate(inputs: tuple[Path, ...]) -> None:
     """Kiểm tra các hồ sơ INPUTS (YAML) mà không tạo văn bản.
 
-    Mọi lỗi của mọi tệp được liệt kê cùng lúc, kèm tên tệp, dòng và trường.
+    Mọi lỗi của mọi tệp được liệt kê cùng lúc, kèm tên tệp, dòng và trường. Một thư
+    mục kỳ báo cáo (inputs/periods/2026-H2) được kiểm tra cả: kỳ, báo cáo, kết quả
+    của các xã, chương trình và danh sách xã.
     """
-    loaded = api.load_all(list(inputs))
+    folders = [p for p in inputs if p.is_dir()]
+    for folder in folders:
+        _echo_period(api.validate_period(folder))
+    loaded = api.load_all([p for p in inputs if not p.is_dir()])
     for path, doc in loaded:
         click.echo(f"Hợp lệ: {path} ({doc.loai}, thể thức {doc.profile.id})")
 
@@ -427,3 +433,95 @@ def templates_lint(paths: tuple[Path, ...], templates_dir: Path | None, as_json:
                 click.echo(f"  {finding}")
     failed = any(f.severity == "error" for _k, found in results.values() for f in found)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+# -- review reports of reporting periods ----------------------------------------------------
+
+
+def _echo_period(prepared: PreparedPeriod) -> None:
+    """Print what a validated period holds, and its warnings."""
+    inputs = prepared.inputs
+    for warning in inputs.warnings:
+        click.secho(f"Cảnh báo: {warning}", fg="yellow", err=True)
+    communes = len(prepared.documents) - 1
+    extra = f", {communes} báo cáo của xã, phường" if communes else ""
+    click.echo(
+        f"Hợp lệ: {inputs.folder} (báo cáo {inputs.period.kind_word} {inputs.period.label}, "
+        f"từ {inputs.period.start:%d/%m/%Y} đến {inputs.period.end:%d/%m/%Y}{extra})"
+    )
+
+
+@main.group("period", epilog=_EPILOG)
+def period_group() -> None:
+    """Kỳ báo cáo (sơ kết, tổng kết): tạo kỳ mới từ kỳ trước, kiểm tra, tạo báo cáo.
+
+    \b
+    Mỗi kỳ là một thư mục inputs/periods/<MÃ KỲ>/ (ví dụ 2026-H2):
+      ky.yaml          kỳ báo cáo (mã, tên, ngày, kỳ trước)
+      bao-cao.yaml     báo cáo: chương trình, kết quả của cơ quan, nhiệm vụ, nhận định
+      ket-qua-xa.csv   kết quả của từng xã (một hàng một xã, một cột một chỉ tiêu)
+    """
+
+
+@period_group.command("new", epilog=_EPILOG)
+@click.argument("period_id", metavar="ID")
+@click.option(
+    "--from", "previous", metavar="KỲ_TRƯỚC", help="Kỳ làm gốc (mặc định: kỳ liền trước theo mã)."
+)
+@click.option(
+    "--thu-muc",
+    "periods_dir",
+    default="inputs/periods",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Thư mục chứa các kỳ.",
+)
+@handle_errors
+def period_new(period_id: str, previous: str | None, periods_dir: Path) -> None:
+    """Tạo kỳ ID (2026-H1, 2026-Q3, 2026, 2021-2025…) từ kỳ trước.
+
+    Giữ nguyên chương trình, chỉ tiêu, danh sách xã, phần đầu và nơi nhận; chuyển các
+    nhiệm vụ chưa hoàn thành sang kỳ mới; để trống kết quả đạt được và các mục nhận
+    định. Không bao giờ ghi đè một kỳ đã có.
+    """
+    made = api.create_period(periods_dir, period_id, previous)
+    click.echo(f"Đã tạo kỳ {period_id} từ kỳ {made.previous}: {made.folder}")
+    for path in made.files:
+        click.echo(f"  {path}")
+    if made.carried_tasks:
+        click.echo(f"Nhiệm vụ chuyển sang: {', '.join(made.carried_tasks)}.")
+    click.echo("Điền kết quả đạt được rồi chạy: vanban validate " + str(made.folder))
+
+
+@period_group.command("validate", epilog=_EPILOG)
+@click.argument(
+    "folders", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path)
+)
+@_TEMPLATES
+@handle_errors
+def period_validate(folders: tuple[Path, ...], templates_dir: Path | None) -> None:
+    """Kiểm tra các thư mục kỳ FOLDERS mà không ghi tệp nào."""
+    for folder in folders:
+        _echo_period(api.validate_period(folder, templates_dir))
+
+
+@period_group.command("build", epilog=_EPILOG)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "build_dir",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Thư mục ghi kết quả (báo cáo vào <thư mục>/periods/<mã kỳ>/).",
+)
+@_TEMPLATES
+@click.option("--no-check", is_flag=True, help="Không kiểm tra thể thức trước khi ghi.")
+@handle_errors
+def period_build(folder: Path, build_dir: Path, templates_dir: Path | None, no_check: bool) -> None:
+    """Tạo báo cáo của kỳ FOLDER: báo cáo của cơ quan và báo cáo của từng xã."""
+    done = api.build_period(folder, build_dir, templates_dir, check=not no_check)
+    click.echo(f"Đã tạo: {done[0].output}")
+    if len(done) > 1:
+        click.echo(f"Và {len(done) - 1} báo cáo của xã, phường trong {done[1].output.parent}")

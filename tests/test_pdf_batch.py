@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from pipeline import api
 from pipeline.cli import main
-from pipeline.pdf import PdfConverter, ToolMissing, find_libreoffice
+from pipeline.pdf import LibreOffice, PdfConverter, ToolMissing, find_libreoffice
 from tests.conftest import INPUTS
 
 
@@ -57,7 +57,8 @@ def _commune_plans(folder: Path) -> dict[Path, str]:
         source = folder / f"xa-{number:02d}.yaml"
         text = record.replace("XÃ PHÚ ĐÌNH", f"XÃ {name.upper()}")
         source.write_text(text.replace("dia_danh: Phú Đình", f"dia_danh: {name}"), "utf-8")
-        plans[api.render_document(source, folder / f"xa-{number:02d}.docx").output] = name
+        target = folder / f"xa-{number:02d}.docx"
+        plans[api.render_document(source, target, check=False).output] = name
     return plans
 
 
@@ -201,28 +202,48 @@ BATCH_SPEC = INPUTS / "examples" / "ke-hoach-sap-xep.batch.yaml"
 
 
 @pytest.mark.skipif(not BATCH_SPEC.is_file(), reason="the example batch is not in inputs/")
-def test_vanban_batch_pdf_converts_every_commune_once_and_only_what_changed(
+def test_build_and_batch_pdf_convert_every_commune_with_one_start_then_only_changes(
     tmp_path: Path,
 ) -> None:
-    report = api.build_batch(BATCH_SPEC, tmp_path)
-    assert report.ok and report.total >= 40
-    plans = sorted(p for p in report.out_dir.glob("*.docx") if ".noi-nhan" not in p.name)
-    broken = report.out_dir / "xa-hong.docx"
+    inputs, out = tmp_path / "inputs", tmp_path / "build"
+    shutil.copytree(BATCH_SPEC.parent, inputs / BATCH_SPEC.parent.name)
+    folder = out / "ke-hoach-sap-xep"
+    folder.mkdir(parents=True)
+    broken = folder / "xa-hong.docx"  # a stray broken document in the batch's folder
     broken.write_bytes(b"PK\x03\x04 this is not a Word document")
-    pdfs = api.batch_pdfs([report])
-    assert pdfs.starts == 1
-    assert [r.source for r in pdfs.failed] == [broken]
-    assert "Không phải tệp Word" in str(pdfs.failed[0].problem)
-    made = sorted(r.source for r in pdfs.results if r.ok)
-    assert made == plans and len(made) == report.total + (report.combined is not None)
+    report = api.build(inputs, out, pdf=True)  # `vanban build --pdf`
+    (batch,) = report.batches
+    assert batch.ok and batch.total >= 40 and batch.out_dir == folder
+    assert report.pdf is not None and report.pdf.starts == 1
+    assert [r.source for r in report.pdf.failed] == [broken]
+    assert "Không phải tệp Word" in str(report.pdf.failed[0].problem)
+    plans = sorted(p for p in folder.glob("*.docx") if p != broken and ".noi-nhan" not in p.name)
+    assert sorted(r.source for r in report.pdf.results if r.ok) == plans
+    assert len(plans) == batch.total + (batch.combined is not None)
     assert all(p.with_suffix(".pdf").is_file() for p in plans)
 
     broken.unlink()
     stale = plans[0].with_suffix(".pdf")
     stale.unlink()  # one PDF lost: only that one is made again
-    (report.out_dir / "xa-da-bo.pdf").write_bytes(b"%PDF- of a commune no longer listed")
-    result = CliRunner().invoke(main, ["batch", str(BATCH_SPEC), "-o", str(tmp_path), "--pdf"])
+    (folder / "xa-da-bo.pdf").write_bytes(b"%PDF- of a commune no longer listed")
+    spec = inputs / BATCH_SPEC.parent.name / BATCH_SPEC.name
+    result = CliRunner().invoke(main, ["batch", str(spec), "-o", str(out), "--pdf"])
     assert result.exit_code == 0, result.output
     assert f"Đã tạo PDF: {stale} (" in result.output
     assert "PDF: 1/1 văn bản" in result.output and "khởi động 1 lần" in result.output
-    assert not (report.out_dir / "xa-da-bo.pdf").exists()  # orphan PDF pruned
+    assert not (folder / "xa-da-bo.pdf").exists()  # orphan PDF pruned
+
+
+def test_a_libreoffice_that_cannot_start_fails_every_document_fast(tmp_path: Path) -> None:
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'boom: cannot start' >&2\nexit 1\n", "utf-8")
+    fake.chmod(0o755)
+    docx = api.render_document(EXAMPLE, tmp_path / "x.docx").output
+    started = time.monotonic()
+    with PdfConverter(libreoffice=LibreOffice(fake, find_libreoffice().python)) as converter:
+        results = converter.convert_all([docx, docx])
+    assert time.monotonic() - started < 15  # not a start timeout per document
+    assert converter.starts == 1 and not any(r.ok for r in results)
+    message = str(results[1].problem)
+    assert "Không khởi động được LibreOffice" in message
+    assert "mã thoát 1" in message and "boom: cannot start" in message

@@ -2,7 +2,7 @@
 text positions (pdfplumber): paper size, page count, page numbers, the header's two
 columns, the Nơi nhận | signature block, and the text itself, diacritics included.
 
-LibreOffice is started once for the whole module (``api.build(..., pdf=True)``).
+LibreOffice is started once for the whole module (``export_pdfs`` of the examples).
 Skipped only where LibreOffice is absent; in CI (``CI`` set) a missing LibreOffice
 fails instead, so that these checks never silently stop running there.
 """
@@ -22,7 +22,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from pipeline import api
-from pipeline.pdf import PdfReport, ToolMissing, find_libreoffice
+from pipeline.pdf import PdfReport, ToolMissing, export_pdfs, find_libreoffice
 from tests.conftest import EXAMPLES, INPUTS
 
 
@@ -163,11 +163,13 @@ def _docx_words(path: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, PdfReport]:
-    """The examples built with ``pdf=True``: the build folder and the PDF report."""
+    """The examples rendered, then exported in one go: the folder and the PDF report.
+
+    (``vanban build --pdf`` as a whole, batches included, is tested in test_pdf_batch.)
+    """
     out = tmp_path_factory.mktemp("build-pdf")
-    report = api.build(INPUTS, out, pdf=True)
-    assert report.pdf is not None
-    return out, report.pdf
+    docs = [api.render_document(INPUTS / f"{name}.yaml", out).output for name in EXAMPLES]
+    return out, export_pdfs(docs)
 
 
 @pytest.fixture(scope="module")
@@ -186,7 +188,7 @@ def _family(name: str) -> str:
     return "party" if EXAMPLES[name].startswith("party") else "state"
 
 
-def test_build_pdf_converts_every_example_with_one_libreoffice_start(
+def test_every_example_converts_with_one_libreoffice_start(
     exported: tuple[Path, PdfReport],
 ) -> None:
     out, report = exported

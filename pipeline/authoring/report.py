@@ -21,8 +21,8 @@ from pipeline.profiles import Profile
 
 #: Target table columns: title, share of the text width (mm of 165), field of the row.
 TARGET_COLUMNS = (
-    ("TT", 9, "stt"),
-    ("Chỉ tiêu", 52, "chi_tieu"),
+    ("TT", 11, "stt"),
+    ("Chỉ tiêu", 50, "chi_tieu"),
     ("Đơn vị tính", 19, "don_vi"),
     ("Kế hoạch", 19, "ke_hoach"),
     ("Thực hiện", 19, "thuc_hien"),

@@ -4,7 +4,8 @@ The record data (base record with the spec's ``dien`` merged over it) is walked 
 per commune: a string with placeholders is rendered in the sandboxed text
 environment; a string that is exactly one placeholder (``"{{ xa.so }}"``) takes the
 field's typed value (a number, a date), so that a figure is never re-read from its
-Vietnamese spelling ("1.234" is one thousand two hundred and thirty-four).
+Vietnamese spelling ("1.234" is one thousand two hundred and thirty-four). A string
+that fills to nothing leaves its field out.
 """
 
 from __future__ import annotations
@@ -79,9 +80,11 @@ def fill(data: Any, fields: CommuneFields, path: PathKey = ()) -> Any:
     if whole and whole.group(1) in fields.values:
         return fields.values[whole.group(1)]
     try:
-        return render_text(data, {"xa": fields.text})
+        text = render_text(data, {"xa": fields.text})
     except TextTemplateError as exc:
         raise FillFailure(path, exc) from None
+    # "{{ xa.so | default('') }}" on an empty cell leaves the field out (a draft's number).
+    return text if text.strip() else None
 
 
 @dataclass(frozen=True)

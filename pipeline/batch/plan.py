@@ -189,54 +189,47 @@ def check_recipe(
             placeholder in a field that picks the template, or a record that is invalid
             whatever the commune (each problem with its file and line).
     """
-    problems = []
-    for path, names in uses.items():
-        source, line = locate(path)
-        where = ".".join(str(p) for p in path)
-        if path[0] in FIXED_FIELDS:
-            problems.append(
-                Problem(
-                    source,
-                    line,
-                    where,
-                    "Trường này chọn mẫu và thể thức: không dùng chỗ trống {{ xa.… }} ở đây.",
-                )
-            )
-        for name in names:
-            if name not in FIELD_NAMES:
-                problems.append(
-                    Problem(
-                        source,
-                        line,
-                        where,
-                        f"Không có trường “xa.{name}”. "
-                        f"Các trường dùng được: {', '.join(FIELD_NAMES)}.",
-                    )
-                )
-        try:
-            compile_text(_value_at(data, path))
-        except TextTemplateError as exc:
-            problems.append(Problem(source, line, where, f"Chỗ trống sai cú pháp: {exc.detail}."))
+    problems = [
+        problem
+        for path, names in uses.items()
+        for problem in _placeholder_problems(data, path, names, locate)
+    ]
     if problems:
         raise InputError(problems)
     try:
         filled = fill(data, commune_fields(SAMPLE))
     except FillFailure as exc:
         source, line = locate(exc.path)
-        raise InputError(
-            [
-                Problem(
-                    source,
-                    line,
-                    ".".join(map(str, exc.path)),
-                    f"Không điền được chỗ trống: {exc.error.detail}.",
-                )
-            ]
-        ) from None
+        where = ".".join(map(str, exc.path))
+        message = f"Không điền được chỗ trống: {exc.error.detail}."
+        raise InputError([Problem(source, line, where, message)]) from None
     try:
         return OfficialDocument.model_validate(filled)
     except ValidationError as exc:
         raise InputError([_sample_problem(e, filled, locate) for e in exc.errors()]) from None
+
+
+def _placeholder_problems(
+    data: dict[str, Any],
+    path: PathKey,
+    names: tuple[str, ...],
+    locate: Callable[[PathKey], tuple[str, str]],
+) -> list[Problem]:
+    source, line = locate(path)
+    where = ".".join(str(p) for p in path)
+    messages = []
+    if path[0] in FIXED_FIELDS:
+        messages.append("Trường này chọn mẫu và thể thức: không dùng chỗ trống {{ xa.… }} ở đây.")
+    messages.extend(
+        f"Không có trường “xa.{name}”. Các trường dùng được: {', '.join(FIELD_NAMES)}."
+        for name in names
+        if name not in FIELD_NAMES
+    )
+    try:
+        compile_text(_value_at(data, path))
+    except TextTemplateError as exc:
+        messages.append(f"Chỗ trống sai cú pháp: {exc.detail}.")
+    return [Problem(source, line, where, message) for message in messages]
 
 
 def _value_at(data: Any, path: PathKey) -> str:

@@ -1,20 +1,24 @@
 """Render jobs in this process or in a pool of workers, yielding outcomes as they finish.
 
 A few tasks per worker are in flight at a time, so memory does not grow with the
-roster. On Ctrl-C nothing new is started, the plans being written are finished and
-their outcomes still yielded, then KeyboardInterrupt goes on. A worker killed outright
-breaks the pool: the communes not done are yielded as lost, for a re-run to finish.
+roster. Ctrl-C and SIGTERM become a stop request, honoured between communes: nothing
+new is started, the plans being written are finished and their outcomes yielded, so
+that every file on disk is whole and recorded (a second Ctrl-C stops at once). A
+worker killed outright breaks the pool: the communes not done are yielded as lost.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import signal
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
+from typing import Any
 
 from pipeline.batch.plan import Job
 from pipeline.batch.worker import Outcome, Recipe, Renderer, run_job, start_worker
@@ -22,14 +26,52 @@ from pipeline.errors import Problem
 
 #: Tasks in flight per worker: enough to keep each busy, few enough to hold little.
 IN_FLIGHT = 4
+#: How often (seconds) a waiting run looks whether it was asked to stop.
+POLL = 0.2
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class StopRequest:
+    """While active, Ctrl-C and SIGTERM ask the run to stop instead of raising at once.
+
+    Only the main thread can take signals; elsewhere the request is never set and
+    KeyboardInterrupt behaves as usual.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> StopRequest:
+        if threading.current_thread() is threading.main_thread():
+            for sig in _STOP_SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested:  # asked twice: stop now
+            raise KeyboardInterrupt
+        self.requested = True
 
 
 class Outcomes:
     """The outcomes of a run, iterated as they finish; ``close`` stops the workers."""
 
-    def __init__(self, recipe: Recipe, jobs: Sequence[Job], workers: int) -> None:
+    def __init__(
+        self,
+        recipe: Recipe,
+        jobs: Sequence[Job],
+        workers: int,
+        stop: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.recipe = recipe
         self.jobs = jobs
+        self.stop = stop
         self.executor: ProcessPoolExecutor | None = None
         if workers > 1 and len(jobs) > 1:
             # Started now, before any progress-bar thread: workers may then be forked.
@@ -46,9 +88,7 @@ class Outcomes:
     def __iter__(self) -> Iterator[Outcome]:
         if self._stream is None:
             self._stream = (
-                self._in_pool(self.executor)
-                if self.executor is not None
-                else _in_process(self.recipe, self.jobs)
+                self._in_pool(self.executor) if self.executor is not None else self._in_process()
             )
         return self._stream
 
@@ -59,6 +99,13 @@ class Outcomes:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
+    def _in_process(self) -> Iterator[Outcome]:
+        renderer = Renderer(self.recipe)
+        for job in self.jobs:
+            if self.stop():
+                return
+            yield renderer.run(job)
+
     def _in_pool(self, executor: ProcessPoolExecutor) -> Iterator[Outcome]:
         source = self.recipe.roster_source
         queue = deque(self.jobs)
@@ -67,10 +114,13 @@ class Outcomes:
         broken = False
         try:
             while True:
+                if self.stop():
+                    queue.clear()
+                    pending = {f: j for f, j in pending.items() if not f.cancel()}
                 broken = broken or not _submit(executor, queue, pending, limit)
                 if not pending:
                     break
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
                 for future in done:
                     job = pending.pop(future)
                     error = future.exception()
@@ -80,7 +130,7 @@ class Outcomes:
                         broken = broken or isinstance(error, BrokenProcessPool)
                         yield lost(job, source)
             yield from (lost(job, source) for job in queue)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # asked twice, or outside the main thread
             executor.shutdown(wait=True, cancel_futures=True)
             yield from _finished(pending)
             raise
@@ -106,12 +156,6 @@ def _context() -> multiprocessing.context.BaseContext:
         context.set_forkserver_preload(["pipeline.batch.worker"])
         return context
     return multiprocessing.get_context("spawn")
-
-
-def _in_process(recipe: Recipe, jobs: Sequence[Job]) -> Iterator[Outcome]:
-    renderer = Renderer(recipe)
-    for job in jobs:
-        yield renderer.run(job)
 
 
 def _submit(

@@ -27,7 +27,7 @@ from pipeline.batch.manifest import (
     write_manifest,
 )
 from pipeline.batch.plan import Failure, Job, Plan
-from pipeline.batch.pool import Outcomes
+from pipeline.batch.pool import Outcomes, StopRequest
 from pipeline.batch.worker import Outcome, Recipe
 from pipeline.rendering import write_atomic
 from pipeline.rendering.combine import combine_documents
@@ -162,14 +162,7 @@ def run_batch(
     run = _Run(
         plan, out_dir, template, file_sha256(template), list_template, failures=list(plan.failures)
     )
-    lists = list_template is not None
-    todo = []
-    for job in plan.jobs:
-        current = is_current(previous.get(job.code), run.entry(job), out_dir, lists)
-        if current and not options.force:
-            run.entries[job.code] = previous[job.code]
-        else:
-            todo.append(job)
+    todo = _to_render(run, previous, options.force)
     report = BatchReport(
         plan.name,
         out_dir,
@@ -177,18 +170,51 @@ def run_batch(
         skipped=len(plan.jobs) - len(todo),
     )
     _render(run, report, todo, options, progress)
+    _finish(run, report, previous, previous_combined, options)
+    report.seconds = time.perf_counter() - started
+    if report.interrupted:
+        raise BatchInterrupted(report)
+    return report
+
+
+def _to_render(run: _Run, previous: dict[str, Entry], force: bool) -> list[Job]:
+    """Return the jobs whose plan is not current; keep the entries of the others."""
+    lists = run.list_template is not None
+    todo = []
+    for job in run.plan.jobs:
+        entry = previous.get(job.code)
+        if (
+            entry is not None
+            and not force
+            and is_current(entry, run.entry(job), run.out_dir, lists)
+        ):
+            # The row may have moved in the roster: its number is not part of the inputs.
+            run.entries[job.code] = replace(entry, row=job.row)
+        else:
+            todo.append(job)
+    return todo
+
+
+def _finish(
+    run: _Run,
+    report: BatchReport,
+    previous: dict[str, Entry],
+    previous_combined: dict[str, Any] | None,
+    options: BatchOptions,
+) -> None:
+    """Tidy the folder after a complete run, join the plans if asked, write the manifest."""
     report.lost = run.lost
     complete = not report.interrupted and not run.lost
     report.failures = sorted(run.failures, key=lambda f: f.row)
     combined_entry = None
     if complete:
         _remove_stale(run, previous)
-        if plan.spec.gop if options.combined is None else options.combined:
+        if run.plan.spec.gop if options.combined is None else options.combined:
             combined_entry = _combine(run, previous_combined)
-            report.combined = out_dir / COMBINED if combined_entry else None
+            report.combined = run.out_dir / COMBINED if combined_entry else None
         else:
-            (out_dir / COMBINED).unlink(missing_ok=True)
-    report.manifest = out_dir / MANIFEST
+            (run.out_dir / COMBINED).unlink(missing_ok=True)
+    report.manifest = run.out_dir / MANIFEST
     write_manifest(
         report.manifest,
         _header(run),
@@ -197,11 +223,7 @@ def run_batch(
         combined_entry,
         complete,
     )
-    (out_dir / JOURNAL).unlink(missing_ok=True)
-    report.seconds = time.perf_counter() - started
-    if report.interrupted:
-        raise BatchInterrupted(report)
-    return report
+    (run.out_dir / JOURNAL).unlink(missing_ok=True)
 
 
 def _render(
@@ -226,14 +248,18 @@ def _render(
     journal = Journal(run.out_dir)
     stream = None
     try:
-        stream = Outcomes(recipe, todo, workers)
-        if progress is not None:
-            progress.start(len(todo), report.skipped)
-        for outcome in stream:
-            ok = run.record(outcome, journal)
-            report.rendered += ok
+        with StopRequest() as stop:
+            stream = Outcomes(recipe, todo, workers, lambda: stop.requested)
             if progress is not None:
-                progress.advance(outcome.job.name, ok)
+                progress.start(len(todo), report.skipped)
+            finished = 0
+            for outcome in stream:
+                ok = run.record(outcome, journal)
+                report.rendered += ok
+                finished += 1
+                if progress is not None:
+                    progress.advance(outcome.job.name, ok)
+        report.interrupted = finished < len(todo) and not run.lost
     except KeyboardInterrupt:
         report.interrupted = True
     finally:

@@ -71,7 +71,9 @@ def change_since(current: Achievement | None, previous: Achievement | None) -> D
     return None
 
 
-def is_met(achieved: Achievement | None, planned: Decimal | None, direction: Direction) -> bool | None:
+def is_met(
+    achieved: Achievement | None, planned: Decimal | None, direction: Direction
+) -> bool | None:
     """Return whether ``achieved`` meets ``planned``; None when it cannot be judged."""
     if achieved is None:
         return None

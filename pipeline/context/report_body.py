@@ -132,7 +132,9 @@ class Outline:
 
 
 def _header_doc(doc: OfficialDocument, summary: Sequence[str], first: str) -> DocumentContext:
-    updated = doc.model_copy(update={"trich_yeu": tuple(summary), "noi_dung": (Paragraph(doan=first),)})
+    updated = doc.model_copy(
+        update={"trich_yeu": tuple(summary), "noi_dung": (Paragraph(doan=first),)}
+    )
     return build_document_context(updated)
 
 
@@ -185,8 +187,14 @@ def _communes(out: Outline, records: PeriodRecords) -> None:
         names = [row.commune.full_name for row in rows if row.figures[index].met is False]
         if names:
             due = figures.target.thoi_han
-            when = f", chỉ tiêu có thời hạn đến {short_date(due)}" if due and due > records.period.end else ""
-            missed.append(f"{short_name(figures)} ({len(names)}/{len(rows)} đơn vị{when}): {', '.join(names)}")
+            when = (
+                f", chỉ tiêu có thời hạn đến {short_date(due)}"
+                if due and due > records.period.end
+                else ""
+            )
+            missed.append(
+                f"{short_name(figures)} ({len(names)}/{len(rows)} đơn vị{when}): {', '.join(names)}"
+            )
     if missed:
         out.para("Các xã, phường chưa đạt kế hoạch:")
         for index, text in enumerate(missed):
@@ -232,7 +240,9 @@ def _tasks(out: Outline, records: PeriodRecords) -> None:
     end = records.period.end
     states = [task_state(statuses[t.id].tinh_trang, t.thoi_han, end) for t in tasks]
     out.heading(2, "Kết quả thực hiện các nhiệm vụ")
-    counts = {s: states.count(s) for s in ("hoàn thành", "đang thực hiện", "chưa thực hiện", "quá hạn")}
+    counts = {
+        s: states.count(s) for s in ("hoàn thành", "đang thực hiện", "chưa thực hiện", "quá hạn")
+    }
     shown = "; ".join(f"{s} {n}" for s, n in counts.items() if n)
     out.para(f"Trong {len(tasks)} nhiệm vụ được báo cáo kỳ này: {shown}.")
     for index, (task, state) in enumerate(zip(tasks, states, strict=True)):
@@ -246,9 +256,14 @@ def _tasks(out: Outline, records: PeriodRecords) -> None:
             state_text = state
         end_mark = "." if index == len(tasks) - 1 else ";"
         out.runs(
-            (Run("- "), *parse_inline(without_end(task.noi_dung)), Run(": "),
-             Run(state_text, bold=True), Run(f"{note}{proof}{end_mark}"))
-        )  # fmt: skip
+            (
+                Run("- "),
+                *parse_inline(without_end(task.noi_dung)),
+                Run(": "),
+                Run(state_text, bold=True),
+                Run(f"{note}{proof}{end_mark}"),
+            )
+        )
 
 
 def _unfinished(records: PeriodRecords) -> list[tuple[Task, bool]]:
@@ -283,15 +298,25 @@ def _directions(
         out.para("Tiếp tục thực hiện các nhiệm vụ chưa hoàn thành:")
         for index, (task, overdue) in enumerate(tasks):
             due = short_date(task.thoi_han) if task.thoi_han else None
-            meta = "; ".join(p for p in (f"chủ trì: {task.chu_tri}" if task.chu_tri else "",
-                                         deadline_note(due, overdue)) if p)  # fmt: skip
+            meta = "; ".join(
+                p
+                for p in (
+                    f"chủ trì: {task.chu_tri}" if task.chu_tri else "",
+                    deadline_note(due, overdue),
+                )
+                if p
+            )
             tail = f" ({meta})" if meta else ""
-            out.bullet(f"{without_end(task.noi_dung)}{tail}{'.' if index == len(tasks) - 1 else ';'}")
+            out.bullet(
+                f"{without_end(task.noi_dung)}{tail}{'.' if index == len(tasks) - 1 else ';'}"
+            )
     if unmet:
         out.para("Tập trung thực hiện các chỉ tiêu chưa đạt:")
         for index, figures in enumerate(unmet):
             end = "." if index == len(unmet) - 1 else ";"
-            out.bullet(f"{without_end(figures.target.noi_dung)} (mới {result_phrase(figures)}){end}")
+            out.bullet(
+                f"{without_end(figures.target.noi_dung)} (mới {result_phrase(figures)}){end}"
+            )
 
 
 def _recommendations(out: Outline, narratives: Narratives) -> None:

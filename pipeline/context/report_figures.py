@@ -63,9 +63,9 @@ def _commune_values(records: PeriodRecords, target_id: str) -> list[Achievement]
     return [row.values[target_id] for row in records.results.rows if target_id in row.values]
 
 
-def _body_achieved(records: PeriodRecords, target: Target, rule: TargetRule) -> tuple[
-    Achievement | None, bool, Aggregate
-]:  # fmt: skip
+def _body_achieved(
+    records: PeriodRecords, target: Target, rule: TargetRule
+) -> tuple[Achievement | None, bool, Aggregate]:
     own = {r.id: r.value for r in records.report.ket_qua}
     summed = aggregate(_commune_values(records, target.id), rule.tong_hop)
     if target.id in own:
@@ -101,10 +101,15 @@ def body_figures(records: PeriodRecords) -> dict[str, Figures]:
             planned = Decimal(count.total)  # every commune is expected to finish
         before = previous.get(target.id)
         out[target.id] = Figures(
-            target, rule, planned, achieved,
+            target,
+            rule,
+            planned,
+            achieved,
             before.achieved if before is not None else None,
-            records.previous is not None, count, summed,
-        )  # fmt: skip
+            records.previous is not None,
+            count,
+            summed,
+        )
     return out
 
 
@@ -124,7 +129,9 @@ def commune_figures(records: PeriodRecords, commune: Commune) -> tuple[Figures, 
         previous = before.get(target.id) if before is not None else None
         has_previous = before is not None
         out.append(
-            Figures(target, rule, _commune_plan(rule, target, commune), achieved, previous, has_previous)
+            Figures(
+                target, rule, _commune_plan(rule, target, commune), achieved, previous, has_previous
+            )
         )
     return tuple(out)
 

@@ -11,7 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline.context.report import Figures
-from pipeline.formatting import number_line, number_text, percent_text, short_date, signed_number_text
+from pipeline.formatting import (
+    number_line,
+    number_text,
+    percent_text,
+    short_date,
+    signed_number_text,
+)
 from pipeline.models.document import OfficialDocument
 from pipeline.models.execution import Achievement
 from pipeline.models.period import Period
@@ -79,12 +85,15 @@ def programme_citation(programme: OfficialDocument, issuer: str) -> str:
     return f"{text} của {issuer} {summary}"
 
 
-def summary_lines(period: Period, programme: OfficialDocument, issuer: str, party: bool) -> tuple[
-    str, ...
-]:  # fmt: skip
+def summary_lines(
+    period: Period, programme: OfficialDocument, issuer: str, party: bool
+) -> tuple[str, ...]:
     """Return the report's trích yếu: "sơ kết 6 tháng cuối năm 2026" / "thực hiện …"."""
     first = f"{period.kind_word} {period.label}"
-    lines = (first if party else upper_first(first), f"thực hiện {_cited_name(programme)} của {issuer}")
+    lines = (
+        first if party else upper_first(first),
+        f"thực hiện {_cited_name(programme)} của {issuer}",
+    )
     return lines
 
 
@@ -145,7 +154,7 @@ def short_name(figures: Figures) -> str:
 
 
 def result_phrase(figures: Figures) -> str:
-    """Return "đạt 5/6 thôn, tổ dân phố (83,3%)" or "đang thực hiện"."""
+    """Return "đạt 5/6 thôn, tổ dân phố, bằng 83,3% kế hoạch" or "đang thực hiện"."""
     if not isinstance(figures.achieved, Decimal):
         return value_text(figures.achieved).lower()
     unit = f" {unit_text(figures)}" if unit_text(figures) and unit_text(figures) != "%" else ""
@@ -153,7 +162,7 @@ def result_phrase(figures: Figures) -> str:
     achieved = number_text(figures.achieved) + percent
     if figures.planned is None:
         return f"đạt {achieved}{unit}"
-    rate = f" ({rate_text(figures.rate)} kế hoạch)" if figures.rate is not None else ""
+    rate = f", bằng {rate_text(figures.rate)} kế hoạch" if figures.rate is not None else ""
     return f"đạt {achieved}/{number_text(figures.planned)}{percent}{unit}{rate}"
 
 

@@ -44,9 +44,7 @@ def results_columns(target_ids: Sequence[str]) -> dict[str, Column]:
     return columns
 
 
-def load_commune_results(
-    path: Path, target_ids: Sequence[str], roster: Roster
-) -> CommuneResults:
+def load_commune_results(path: Path, target_ids: Sequence[str], roster: Roster) -> CommuneResults:
     """Read and validate the communes' results at ``path`` against ``roster``.
 
     Raises:
@@ -177,4 +175,10 @@ def _same_name(written: str, commune: Commune) -> bool:
     return key in {header_key(commune.ten), header_key(commune.full_name)}
 
 
-__all__ = ["FIXED_COLUMNS", "CommuneResult", "CommuneResults", "load_commune_results", "results_columns"]
+__all__ = [
+    "FIXED_COLUMNS",
+    "CommuneResult",
+    "CommuneResults",
+    "load_commune_results",
+    "results_columns",
+]

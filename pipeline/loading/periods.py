@@ -90,8 +90,12 @@ def period_folders(periods_dir: Path) -> list[Path]:
 def _validated(model: type[M], doc: YamlDocument, problems: list[Problem]) -> M | None:
     if not isinstance(doc.data, dict):
         problems.append(
-            Problem(doc.source, "dòng 1", "", "Tệp phải là một khối các trường, không phải "
-                    "danh sách hay một giá trị đơn.")  # fmt: skip
+            Problem(
+                doc.source,
+                "dòng 1",
+                "",
+                "Tệp phải là một khối các trường, không phải danh sách hay một giá trị đơn.",
+            )
         )
         return None
     try:
@@ -135,9 +139,13 @@ def load_period(folder: Path, *, with_previous: bool = True) -> PeriodInputs:
         raise InputError(problems)
     if period.id != folder.name:
         problems.append(
-            Problem(period_yaml.source, f"dòng {period_yaml.line_of(('id',))}", "Mã (id)",
-                    f"Mã kỳ “{period.id}” khác tên thư mục “{folder.name}”: đổi một trong "
-                    "hai cho giống nhau.")  # fmt: skip
+            Problem(
+                period_yaml.source,
+                f"dòng {period_yaml.line_of(('id',))}",
+                "Mã (id)",
+                f"Mã kỳ “{period.id}” khác tên thư mục “{folder.name}”: đổi một trong "
+                "hai cho giống nhau.",
+            )
         )
     base = report_yaml.source
     programme = _collect(problems, lambda: load_document(_near(base, report.chuong_trinh)))
@@ -165,9 +173,19 @@ def load_period(folder: Path, *, with_previous: bool = True) -> PeriodInputs:
     sources = _sources(folder, report)
     warnings = _warnings(report, report_yaml, programme, previous)
     return PeriodInputs(
-        folder, period, report, document, programme, roster, results, narratives,
-        previous, report_yaml, sources, tuple(warnings),
-    )  # fmt: skip
+        folder,
+        period,
+        report,
+        document,
+        programme,
+        roster,
+        results,
+        narratives,
+        previous,
+        report_yaml,
+        sources,
+        tuple(warnings),
+    )
 
 
 def _near(source: str, relative: str) -> Path:
@@ -211,10 +229,13 @@ def reference_problems(
         if ident not in known:
             listed = ", ".join(sorted(known)) or "không có"
             problems.append(
-                Problem(source.source, f"dòng {source.line_of(path)}",
-                        f"Mã {what} ({'.'.join(str(p) for p in path)})",
-                        f"Chương trình {Path(report.chuong_trinh).name} không có {what} mã "
-                        f"“{ident}” (các mã có: {listed}). Sửa mã cho đúng.")  # fmt: skip
+                Problem(
+                    source.source,
+                    f"dòng {source.line_of(path)}",
+                    f"Mã {what} ({'.'.join(str(p) for p in path)})",
+                    f"Chương trình {Path(report.chuong_trinh).name} không có {what} mã "
+                    f"“{ident}” (các mã có: {listed}). Sửa mã cho đúng.",
+                )
             )
 
     for i, group in enumerate(report.nhom_chi_tieu):
@@ -246,28 +267,37 @@ def _duplicates(report: PeriodReport, source: YamlDocument) -> list[Problem]:
                 if name == "nhom_chi_tieu":
                     path = (name,)
                 problems.append(
-                    Problem(source.source, f"dòng {source.line_of(path)}", f"Mã ({name})",
-                            f"Mã “{ident}” có hai lần trong {name}: mỗi mã chỉ ghi một lần.")  # fmt: skip
+                    Problem(
+                        source.source,
+                        f"dòng {source.line_of(path)}",
+                        f"Mã ({name})",
+                        f"Mã “{ident}” có hai lần trong {name}: mỗi mã chỉ ghi một lần.",
+                    )
                 )
             seen.add(ident)
     return problems
 
 
 def _unreported(
-    report: PeriodReport, source: YamlDocument, programme: OfficialDocument,
+    report: PeriodReport,
+    source: YamlDocument,
+    programme: OfficialDocument,
     results: CommuneResults,
-) -> list[Problem]:  # fmt: skip
+) -> list[Problem]:
     """A target the report prints must have a result: its own, or the communes'."""
     own = {r.id for r in report.ket_qua}
     problems = []
     for target in programme.chi_tieu:
         if target.id not in own and target.id not in results.targets:
             problems.append(
-                Problem(source.source, f"dòng {source.line_of(('ket_qua',))}",
-                        "Kết quả chỉ tiêu (ket_qua)",
-                        f"Chỉ tiêu “{target.id}” chưa có kết quả: thêm {{id: {target.id}, "
-                        f"dat: …}} vào ket_qua, hoặc cột “{target.id}” vào tệp kết quả của "
-                        "các xã.")  # fmt: skip
+                Problem(
+                    source.source,
+                    f"dòng {source.line_of(('ket_qua',))}",
+                    "Kết quả chỉ tiêu (ket_qua)",
+                    f"Chỉ tiêu “{target.id}” chưa có kết quả: thêm {{id: {target.id}, "
+                    f"dat: …}} vào ket_qua, hoặc cột “{target.id}” vào tệp kết quả của "
+                    "các xã.",
+                )
             )
     return problems
 
@@ -286,8 +316,12 @@ def _commune_narratives(
             continue
         if path.stem not in codes:
             problems.append(
-                Problem(str(path), "", "", f"Tên tệp “{path.stem}” phải là mã một xã của danh "
-                        "sách xã (ví dụ 05449.yaml).")  # fmt: skip
+                Problem(
+                    str(path),
+                    "",
+                    "",
+                    f"Tên tệp “{path.stem}” phải là mã một xã của danh sách xã (ví dụ 05449.yaml).",
+                )
             )
             continue
         narratives = _validated(Narratives, doc, problems) if doc.data else Narratives()
@@ -304,19 +338,27 @@ def _previous(
     prev_folder = folder.parent / period.ky_truoc
     if not is_period_folder(prev_folder):
         problems.append(
-            Problem(period_yaml.source, where, "Kỳ trước (ky_truoc)",
-                    f"Không có kỳ trước “{period.ky_truoc}” (thư mục {prev_folder} với tệp "
-                    f"{PERIOD_FILE}): sửa mã kỳ trước, hoặc bỏ trống nếu đây là kỳ đầu tiên.")  # fmt: skip
+            Problem(
+                period_yaml.source,
+                where,
+                "Kỳ trước (ky_truoc)",
+                f"Không có kỳ trước “{period.ky_truoc}” (thư mục {prev_folder} với tệp "
+                f"{PERIOD_FILE}): sửa mã kỳ trước, hoặc bỏ trống nếu đây là kỳ đầu tiên.",
+            )
         )
         return None
     previous = _collect(problems, lambda: load_period(prev_folder, with_previous=False))
     if previous is not None and previous.period.end >= period.start:
         key = "tu_ngay" if period.tu_ngay is not None else "id"
         problems.append(
-            Problem(period_yaml.source, f"dòng {period_yaml.line_of((key,))}", "Từ ngày (tu_ngay)",
-                    f"Kỳ {period.id} bắt đầu ngày {period.start:%d/%m/%Y} nhưng kỳ trước "
-                    f"{previous.period.id} đến ngày {previous.period.end:%d/%m/%Y}: hai kỳ "
-                    "chồng lên nhau. Kỳ này phải bắt đầu sau ngày cuối của kỳ trước.")  # fmt: skip
+            Problem(
+                period_yaml.source,
+                f"dòng {period_yaml.line_of((key,))}",
+                "Từ ngày (tu_ngay)",
+                f"Kỳ {period.id} bắt đầu ngày {period.start:%d/%m/%Y} nhưng kỳ trước "
+                f"{previous.period.id} đến ngày {previous.period.end:%d/%m/%Y}: hai kỳ "
+                "chồng lên nhau. Kỳ này phải bắt đầu sau ngày cuối của kỳ trước.",
+            )
         )
     return previous
 
@@ -330,16 +372,22 @@ def _sources(folder: Path, report: PeriodReport) -> tuple[Path, ...]:
 
 
 def _warnings(
-    report: PeriodReport, source: YamlDocument, programme: OfficialDocument,
+    report: PeriodReport,
+    source: YamlDocument,
+    programme: OfficialDocument,
     previous: PeriodInputs | None,
-) -> list[Problem]:  # fmt: skip
+) -> list[Problem]:
     """Things a report can be made without, but that the secretariat likely forgot."""
     warnings = []
     for name, heading in NARRATIVE_SECTIONS.items():
         if name != "lanh_dao" and not getattr(report, name):
             warnings.append(
-                Problem(source.source, f"dòng {source.line_of((name,))}", f"{heading} ({name})",
-                        "Mục này còn trống: báo cáo sẽ bỏ qua mục này.")  # fmt: skip
+                Problem(
+                    source.source,
+                    f"dòng {source.line_of((name,))}",
+                    f"{heading} ({name})",
+                    "Mục này còn trống: báo cáo sẽ bỏ qua mục này.",
+                )
             )
     listed = {t.id for t in report.nhiem_vu}
     done_before = set()
@@ -349,10 +397,13 @@ def _warnings(
         for task in group.nhiem_vu:
             if task.id not in listed and task.id not in done_before:
                 warnings.append(
-                    Problem(source.source, f"dòng {source.line_of(('nhiem_vu',))}",
-                            "Nhiệm vụ (nhiem_vu)",
-                            f"Nhiệm vụ “{task.id}” của chương trình không có trong báo cáo kỳ "
-                            "này và chưa hoàn thành ở kỳ trước.")  # fmt: skip
+                    Problem(
+                        source.source,
+                        f"dòng {source.line_of(('nhiem_vu',))}",
+                        "Nhiệm vụ (nhiem_vu)",
+                        f"Nhiệm vụ “{task.id}” của chương trình không có trong báo cáo kỳ "
+                        "này và chưa hoàn thành ở kỳ trước.",
+                    )
                 )
     return warnings
 

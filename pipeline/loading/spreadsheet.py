@@ -64,6 +64,15 @@ class _Layout:
     blank: frozenset[int]
 
 
+def _spellings(columns: Mapping[str, Column]) -> dict[str, str]:
+    """Return the field of every accepted header spelling, by its comparison key."""
+    index: dict[str, str] = {}
+    for field_name, column in columns.items():
+        for spelling in (field_name, column.header, *column.aliases):
+            index[header_key(spelling)] = field_name
+    return index
+
+
 def _layout(
     source: str,
     header: Sequence[Any],
@@ -71,10 +80,7 @@ def _layout(
     required: Iterable[str],
     ignored: Iterable[str],
 ) -> _Layout:
-    index: dict[str, str] = {}
-    for field_name, column in columns.items():
-        for spelling in (field_name, column.header, *column.aliases):
-            index[header_key(spelling)] = field_name
+    index = _spellings(columns)
     skipped = {header_key(text) for text in ignored}
     fields: list[str | None] = []
     headers: dict[str, str] = {}
@@ -87,33 +93,26 @@ def _layout(
         fields.append(name)
         if not key:
             blank.add(position - 1)
-        if not key or key in skipped:
+        elif key in skipped:
             continue
-        if name is None:
+        elif name is None:
             problems.append(_unknown_header(source, text, position, index, columns))
         elif name in headers:
-            problems.append(
-                Problem(
-                    source,
-                    "hàng 1",
-                    text,
-                    f"Cột “{text}” trùng với cột “{headers[name]}” (cùng là "
-                    f"“{columns[name].header}”): giữ một cột, xóa cột còn lại.",
-                )
+            message = (
+                f"Cột “{text}” trùng với cột “{headers[name]}” (cùng là "
+                f"“{columns[name].header}”): giữ một cột, xóa cột còn lại."
             )
+            problems.append(Problem(source, "hàng 1", text, message))
         else:
             headers[name] = text
     missing = [columns[name].header for name in required if name not in headers]
     if missing:
-        problems.append(
-            Problem(
-                source,
-                "hàng 1",
-                "",
-                "Thiếu cột " + ", ".join(f"“{m}”" for m in missing) + ": hàng đầu tiên của "
-                "bảng phải là tiêu đề cột, có ít nhất các cột này.",
-            )
+        names = ", ".join(f"“{m}”" for m in missing)
+        message = (
+            f"Thiếu cột {names}: hàng đầu tiên của bảng phải là tiêu đề cột, "
+            "có ít nhất các cột này."
         )
+        problems.append(Problem(source, "hàng 1", "", message))
     if problems:
         raise InputError(problems)
     return _Layout(tuple(fields), headers, frozenset(blank))

@@ -136,7 +136,8 @@ def _narrative_kind(value: Any) -> str:
     if isinstance(value, str):
         return "doan"
     if isinstance(value, Record):
-        return {Paragraph: "doan", Bullet: "gach", Clause: "y"}.get(type(value), "doan")
+        kinds: dict[type[Record], str] = {Paragraph: "doan", Bullet: "gach", Clause: "y"}
+        return kinds.get(type(value), "doan")
     if isinstance(value, dict):
         found = [key for key in ("doan", "gach", "y") if key in value]
         return found[0] if len(found) == 1 else "doan"
@@ -150,7 +151,9 @@ def _paragraph(value: Any) -> Any:
 #: A narrative item: a paragraph (plain text), ``{gach: …}`` a bullet, ``{y: …}`` a
 #: numbered clause. Inline **bold** and *italic* work as in any body.
 NarrativeItem = Annotated[
-    Annotated[Paragraph, Tag("doan")] | Annotated[Bullet, Tag("gach")] | Annotated[Clause, Tag("y")],
+    Annotated[Paragraph, Tag("doan")]
+    | Annotated[Bullet, Tag("gach")]
+    | Annotated[Clause, Tag("y")],
     Discriminator(_narrative_kind),
     BeforeValidator(_paragraph),
 ]
@@ -354,14 +357,14 @@ class PeriodRecords:
 
 __all__ = [
     "DONE",
-    "CommuneResult",
-    "CommuneResults",
-    "PeriodRecords",
     "NARRATIVE_SECTIONS",
     "STATUSES",
     "Achievement",
     "CommuneReportSpec",
+    "CommuneResult",
+    "CommuneResults",
     "Narratives",
+    "PeriodRecords",
     "PeriodReport",
     "Status",
     "TargetGroup",

@@ -39,7 +39,12 @@ _HALF = re.compile(r"^(\d{4})-H([12])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4})-(\d{4})$")
-_KIND_FOLDS = {"so ket": "so_ket", "sơ kết": "so_ket", "tong ket": "tong_ket", "tổng kết": "tong_ket"}
+_KIND_FOLDS = {
+    "so ket": "so_ket",
+    "sơ kết": "so_ket",
+    "tong ket": "tong_ket",
+    "tổng kết": "tong_ket",
+}
 _QUARTER_END = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 
 
@@ -58,13 +63,19 @@ def period_defaults(period_id: str) -> PeriodDefaults | None:
     if m := _HALF.match(period_id):
         year, half = int(m.group(1)), int(m.group(2))
         if half == 1:
-            return PeriodDefaults(f"6 tháng đầu năm {year}", date(year, 1, 1), date(year, 6, 30), "so_ket")
-        return PeriodDefaults(f"6 tháng cuối năm {year}", date(year, 7, 1), date(year, 12, 31), "so_ket")
+            return PeriodDefaults(
+                f"6 tháng đầu năm {year}", date(year, 1, 1), date(year, 6, 30), "so_ket"
+            )
+        return PeriodDefaults(
+            f"6 tháng cuối năm {year}", date(year, 7, 1), date(year, 12, 31), "so_ket"
+        )
     if m := _QUARTER.match(period_id):
         year, quarter = int(m.group(1)), int(m.group(2))
         month, day = _QUARTER_END[quarter]
         start = date(year, month - 2, 1)
-        return PeriodDefaults(f"quý {roman(quarter)} năm {year}", start, date(year, month, day), "so_ket")
+        return PeriodDefaults(
+            f"quý {roman(quarter)} năm {year}", start, date(year, month, day), "so_ket"
+        )
     if m := _YEAR.match(period_id):
         year = int(m.group(1))
         return PeriodDefaults(f"năm {year}", date(year, 1, 1), date(year, 12, 31), "so_ket")
@@ -142,7 +153,11 @@ class Period(Record):
             raise PydanticCustomError(
                 "period_dates",
                 "Từ ngày {start} ở sau đến ngày {end}: kiểm tra lại hai ngày của kỳ.",
-                {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}", "field": "tu_ngay"},
+                {
+                    "start": f"{self.start:%d/%m/%Y}",
+                    "end": f"{self.end:%d/%m/%Y}",
+                    "field": "tu_ngay",
+                },
             )
         if self.ky_truoc == self.id:
             raise PydanticCustomError(

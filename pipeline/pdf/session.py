@@ -17,6 +17,7 @@ import secrets
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -127,6 +128,27 @@ def _soffice_command(libreoffice: LibreOffice, profile: Path, pipe: str) -> list
     ]
 
 
+def _wait_ready(session: Session, seconds: float) -> dict[str, Any]:
+    """Return the helper's first answer; fail fast if LibreOffice exits meanwhile."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return session.answer(0.2)
+        except Died:
+            return {"ready": False, "detail": "chương trình kết nối tới LibreOffice đã dừng"}
+        except Timeout:
+            # soffice stays alive while LibreOffice runs (oosplash even restarts it
+            # after a first start), so its exit means LibreOffice has given up.
+            code = session.soffice.poll()
+            if code is not None:
+                return {"ready": False, "detail": f"LibreOffice dừng ngay, mã thoát {code}"}
+            if time.monotonic() > deadline:
+                return {
+                    "ready": False,
+                    "detail": f"LibreOffice không phản hồi sau {seconds:g} giây",
+                }
+
+
 def launch(libreoffice: LibreOffice, profile: Path, log: Path, start_timeout: float) -> Session:
     """Start LibreOffice and the helper; return once the helper is connected.
 
@@ -159,10 +181,7 @@ def launch(libreoffice: LibreOffice, profile: Path, log: Path, start_timeout: fl
             soffice.wait()
             raise StartFailed(str(exc)) from None
     session = Session(soffice, worker)
-    try:
-        ready = session.answer(start_timeout + 10)
-    except (Timeout, Died):
-        ready = {"ready": False, "detail": "LibreOffice không phản hồi"}
+    ready = _wait_ready(session, start_timeout + 10)
     if not ready.get("ready"):
         session.stop(grace=0.0)
         raise StartFailed(str(ready.get("detail", "")))

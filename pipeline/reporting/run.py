@@ -1,0 +1,197 @@
+"""Validate, render and write the reports of reporting periods.
+
+A period gives one report of the issuing body and, when the report has
+``bao_cao_xa``, one report per commune of the roster, all in one run. Every input of
+every period is validated and every document rendered in memory before anything is
+written; a failure writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from pipeline.compliance.check import check_docx
+from pipeline.compliance.check import problems as compliance_problems
+from pipeline.context.report_body import ReportContext, build_commune_context, build_report_context
+from pipeline.errors import InputError, Problem, UsageError
+from pipeline.loading.periods import PeriodInputs, is_period_folder, load_period, period_folders
+from pipeline.loading.spreadsheet import header_key
+from pipeline.models.roster import Commune
+from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
+from pipeline.reporting.communes import commune_headers
+from pipeline.templates import find_template
+
+#: Where a period's reports go, under the build folder.
+PERIODS_OUTPUT = "periods"
+COMMUNES_OUTPUT = "xa"
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """One rendered report: where it goes (relative to the build folder) and its bytes."""
+
+    path: Path
+    data: bytes
+    template: PreparedTemplate
+    context: ReportContext
+    commune: Commune | None = None
+
+
+@dataclass(frozen=True)
+class PreparedPeriod:
+    """A validated period and its rendered reports, not yet written."""
+
+    inputs: PeriodInputs
+    documents: tuple[ReportDocument, ...]
+
+
+def report_template_name(khoi: str, mau: str | None = None) -> str:
+    """Return the template of a report: its ``mau``, or the built-in one of its family."""
+    return mau or f"{'dang' if khoi == 'dang' else 'nha-nuoc'}-bao-cao"
+
+
+def report_file_name(inputs: PeriodInputs) -> str:
+    """Return the issuing body's report file name: "bao-cao-so-ket-2026-H2.docx"."""
+    kind = inputs.period.kind.replace("_", "-")
+    return f"bao-cao-{kind}-{inputs.period.id}.docx"
+
+
+def commune_file_name(commune: Commune) -> str:
+    """Return a commune's report file name: "05449-phu-dinh.docx"."""
+    return f"{commune.ma}-{header_key(commune.ten).replace('_', '-')}.docx"
+
+
+def _mapping(context: ReportContext) -> dict[str, Any]:
+    return {f.name: getattr(context, f.name) for f in fields(context)}
+
+
+class _Templates:
+    def __init__(self, user_dir: Path | None) -> None:
+        self.user_dir = user_dir
+        self.loaded: dict[str, PreparedTemplate] = {}
+
+    def get(self, name: str) -> PreparedTemplate:
+        if name not in self.loaded:
+            self.loaded[name] = PreparedTemplate.load(find_template(name, self.user_dir))
+        return self.loaded[name]
+
+
+def prepare_period(
+    folder: Path, templates_dir: Path | None = None, templates: _Templates | None = None
+) -> PreparedPeriod:
+    """Validate the period ``folder`` and render its reports in memory.
+
+    Raises:
+        InputError: any input of the period is invalid (nothing is rendered).
+        TemplateProblem: a template is broken or names data the report lacks.
+    """
+    if not is_period_folder(folder):
+        raise UsageError(
+            [
+                Problem(
+                    str(folder),
+                    "",
+                    "",
+                    "Đây không phải thư mục kỳ báo cáo (cần "
+                    "có tệp ky.yaml), ví dụ inputs/periods/2026-H2.",
+                )
+            ]
+        )
+    inputs = load_period(folder)
+    headers = commune_headers(inputs)
+    templates = templates or _Templates(templates_dir)
+    records = inputs.records()
+    base = Path(PERIODS_OUTPUT) / inputs.period.id
+    template = templates.get(report_template_name(inputs.report.khoi, inputs.report.mau))
+    context = build_report_context(inputs.document, records)
+    documents = [
+        ReportDocument(
+            base / report_file_name(inputs),
+            render_to_bytes(template, _mapping(context)),
+            template,
+            context,
+        )
+    ]
+    for header in headers:
+        own = build_commune_context(header.document, records, header.commune, header.subject)
+        data = render_to_bytes(template, _mapping(own))
+        path = base / COMMUNES_OUTPUT / commune_file_name(header.commune)
+        documents.append(ReportDocument(path, data, template, own, header.commune))
+    return PreparedPeriod(inputs, tuple(documents))
+
+
+def prepare_periods(periods_dir: Path, templates_dir: Path | None = None) -> list[PreparedPeriod]:
+    """Validate and render every period of ``periods_dir``; nothing is written.
+
+    Raises:
+        InputError: the problems of every period together.
+    """
+    templates = _Templates(templates_dir)
+    prepared = []
+    problems: list[Problem] = []
+    for folder in period_folders(periods_dir):
+        try:
+            prepared.append(prepare_period(folder, templates_dir, templates))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(sorted(set(problems), key=problems.index))
+    return prepared
+
+
+def check_period(prepared: PreparedPeriod) -> list[Problem]:
+    """Return the format errors of every report of ``prepared`` under its profile."""
+    out = []
+    for document in prepared.documents:
+        name = f"{document.path.as_posix()} (văn bản tạo ra)"
+        report = check_docx(document.data, document.context.the_thuc, name=name)
+        out.extend(compliance_problems(report))
+    return out
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_period(prepared: PreparedPeriod, build_dir: Path) -> list[dict[str, Any]]:
+    """Write a prepared period's reports under ``build_dir``; return manifest entries."""
+    inputs = [
+        {"path": p.as_posix(), "sha256": _sha256(p.read_bytes())}
+        for p in prepared.inputs.sources
+        if p.is_file()
+    ]
+    entries = []
+    for document in prepared.documents:
+        write_atomic(build_dir / document.path, document.data)
+        entries.append(
+            {
+                "period": prepared.inputs.period.id,
+                "commune": document.commune.ma if document.commune is not None else None,
+                "input": inputs,
+                "template": {
+                    "path": Path(document.template.name).name,
+                    "sha256": document.template.sha256,
+                },
+                "output": {"path": document.path.as_posix(), "sha256": _sha256(document.data)},
+            }
+        )
+    return entries
+
+
+__all__ = [
+    "COMMUNES_OUTPUT",
+    "PERIODS_OUTPUT",
+    "PreparedPeriod",
+    "ReportContext",
+    "ReportDocument",
+    "check_period",
+    "commune_file_name",
+    "prepare_period",
+    "prepare_periods",
+    "report_file_name",
+    "report_template_name",
+    "write_period",
+]
