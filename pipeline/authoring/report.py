@@ -49,6 +49,7 @@ def _target_table(document: Document, profile: Profile) -> None:
     _fixed_layout(table)
     head, loop_start, body, loop_end = table.rows
     head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on each page
+    body._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # rows never break
     for index, (title, share, field) in enumerate(TARGET_COLUMNS):
         table.columns[index].width = Mm(share * scale)
         for row in table.rows:

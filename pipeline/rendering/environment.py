@@ -71,7 +71,7 @@ def table_filter(table: TableLike, width: int = TEXT_WIDTH_TWIPS) -> Markup:
     for row in table.hang:
         cells = list(row) + [""] * (len(widths) - len(row))
         rows.append(
-            "<w:tr>"
+            "<w:tr><w:trPr><w:cantSplit/></w:trPr>"  # a row never breaks across pages
             + "".join(_cell(t, w, False) for t, w in zip(cells, widths, strict=False))
             + "</w:tr>"
         )
