@@ -105,8 +105,34 @@ def _echo_pdf(report: PdfReport | None) -> bool:
     return not report.failed
 
 
-@click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="vanban")
+_HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
+
+
+class _VnCommand(click.Command):
+    """A command whose --help option is described in Vietnamese."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _HELP_TEXT
+        return option
+
+
+class _VnGroup(click.Group):
+    """A group whose own, its commands' and its sub-groups' --help are in Vietnamese."""
+
+    command_class = _VnCommand
+    group_class = type  # sub-groups are _VnGroup too
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _HELP_TEXT
+        return option
+
+
+@click.group(cls=_VnGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vanban", help="Hiện phiên bản rồi thoát.")
 def main() -> None:
     """vanban: tạo văn bản Word đúng thể thức (Đảng: HD 36/HD 05; Nhà nước: NĐ 30/2020)
     từ hồ sơ YAML đã kiểm tra.
