@@ -215,6 +215,10 @@ def _finish(
         else:
             (run.out_dir / COMBINED).unlink(missing_ok=True)
     report.manifest = run.out_dir / MANIFEST
+    if report.rendered and hasattr(os, "sync"):
+        # The plans were written without a flush each (write_atomic, durable=False):
+        # flush them all at once, before the manifest that records them.
+        os.sync()
     write_manifest(
         report.manifest,
         _header(run),

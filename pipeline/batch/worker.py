@@ -19,14 +19,14 @@ from typing import Any
 
 from pipeline.batch.fill import PathKey, RowPlace, commune_document
 from pipeline.batch.plan import Job
-from pipeline.compliance import check_docx
+from pipeline.compliance import TemplateCheck
 from pipeline.compliance import problems as format_problems
 from pipeline.context import DocumentContext, build_document_context
 from pipeline.context.distribution import rows_csv
 from pipeline.context.lists import build_list_context
 from pipeline.errors import Problem, VanbanError
 from pipeline.models import OfficialDocument
-from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
+from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic, zip_bytes
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ class Renderer:
     def __init__(self, recipe: Recipe) -> None:
         self.recipe = recipe
         self.template = PreparedTemplate.load(recipe.template)
+        # What no commune can change (styles, theme, page headers…) is read once here;
+        # each plan is then checked from its rendered XML, before it is zipped.
+        self.checker = TemplateCheck(
+            str(recipe.template), self.template.read_part, self.template.rendered_part_names
+        )
         self.list_template = (
             PreparedTemplate.load(recipe.list_template) if recipe.list_template else None
         )
@@ -83,16 +88,18 @@ class Renderer:
         place = RowPlace(recipe.roster_source, job.row, recipe.headers)
         document = commune_document(recipe.data, recipe.uses, job.commune, place)
         context = build_document_context(document)
-        data = render_to_bytes(self.template, _mapping(context))
+        parts = self.template.render_parts(_mapping(context))
         if recipe.check:
-            self._check(data, document, job)
+            self._check(parts, document, job)
+        data = zip_bytes(self.template.members_with(parts))
         files = {f"{job.slug}.docx": data}
         if self.list_template is not None:
             files.update(self._lists(document, context, job.slug))
         return files
 
-    def _check(self, data: bytes, document: OfficialDocument, job: Job) -> None:
-        report = check_docx(data, document.profile.id, name=f"{job.slug}.docx (văn bản tạo ra)")
+    def _check(self, parts: dict[str, bytes], document: OfficialDocument, job: Job) -> None:
+        name = f"{job.slug}.docx (văn bản tạo ra)"
+        report = self.checker.check(parts, document.profile.id, name)
         found = format_problems(report)
         if found:
             raise VanbanError(found)
@@ -111,9 +118,10 @@ class Renderer:
         """Render and write ``job``'s files; return its outcome (never raises for a row)."""
         try:
             files = self.render(job)
-            # The plan itself last: once it is there, its list files are too.
+            # The plan itself last: once it is there, its list files are too. No fsync
+            # per file: the batch flushes once at its end (see write_atomic).
             for name, data in reversed(files.items()):
-                write_atomic(self.recipe.out_dir / name, data)
+                write_atomic(self.recipe.out_dir / name, data, durable=False)
         except VanbanError as exc:
             return Outcome(job, None, tuple(exc.problems))
         except Exception as exc:  # one commune's surprise must not stop the others
@@ -145,6 +153,10 @@ def start_worker(recipe: Recipe) -> None:
     """Initialise a worker process: ignore Ctrl-C, prepare the templates once, and
     exit by itself if the process that started it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A forked worker inherits the main process's cooperative SIGTERM handler; restore
+    # the default so that a broken pool can terminate it (otherwise, after one worker
+    # is killed, the pool waits forever for a sibling that ignores terminate()).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     _WORKER["renderer"] = Renderer(recipe)
 

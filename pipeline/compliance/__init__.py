@@ -3,6 +3,7 @@
 from pipeline.compliance.catalogue import all_rules, rules_for
 from pipeline.compliance.check import check_docx, check_package, guess_profile, problems
 from pipeline.compliance.lint import Jinja, LintFinding, dataclass_variables, lint_template
+from pipeline.compliance.prepared import TemplateCheck
 from pipeline.compliance.reader import (
     ParagraphFormat,
     RunFormat,
@@ -20,6 +21,7 @@ __all__ = [
     "RuleResult",
     "RunFormat",
     "StyleResolver",
+    "TemplateCheck",
     "all_rules",
     "check_docx",
     "check_package",

@@ -58,9 +58,8 @@ class CheckContext:
         """Return the printed runs of ``para`` with their effective formats (cached)."""
         key = id(para.el)
         if key not in self._runs:
-            self._runs[key] = [
-                (r, self.resolver.run_format(para.el, r)) for r in text_runs(para.el)
-            ]
+            runs = text_runs(para.el)
+            self._runs[key] = list(zip(runs, self.resolver.run_formats(para.el, runs), strict=True))
         return self._runs[key]
 
     def element(self, name: str) -> dict[str, Any]:

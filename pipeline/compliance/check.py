@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.compliance import rules_closing as closing
@@ -109,7 +110,8 @@ def _result(spec: RuleSpec, findings: tuple[Finding, ...] = (), reason: str = ""
     return RuleResult(spec.id, spec.title, spec.severity, status, findings, reason, spec.source)
 
 
-def _run(spec: RuleSpec, ctx: CheckContext) -> RuleResult:
+def run_rule(spec: RuleSpec, ctx: CheckContext) -> RuleResult:
+    """Return the result of one rule on the document of ``ctx``."""
     rule = RULES.get(spec.id)
     if rule is None:
         return _result(spec, reason="Chưa có bộ kiểm tra cho quy tắc này.")
@@ -125,14 +127,47 @@ def _run(spec: RuleSpec, ctx: CheckContext) -> RuleResult:
     return _result(spec, tuple(_finding(spec, issue) for issue in issues))
 
 
-def check_package(package: Package, profile_id: str | None = None) -> CheckReport:
+def check_package(
+    package: Package, profile_id: str | None = None, resolver: StyleResolver | None = None
+) -> CheckReport:
     """Return the check of an opened document against ``profile_id`` (guessed when None).
+
+    ``resolver`` is the package's style resolver when the caller already has one (a
+    :class:`~pipeline.compliance.prepared.TemplateCheck` shares one per template).
 
     Raises:
         UsageError: ``profile_id`` is unknown, or None and the document says nothing
             that tells which profile it follows.
     """
-    resolver = StyleResolver.from_styles(package.styles, package.theme_fonts)
+    prepared = prepare_check(package, profile_id, resolver)
+    return prepared.report(tuple(run_rule(spec, prepared.ctx) for spec in prepared.specs))
+
+
+@dataclass(frozen=True)
+class PreparedCheck:
+    """A document read and laid out, with the profile and rules it is checked against."""
+
+    ctx: CheckContext
+    specs: tuple[RuleSpec, ...]
+    guessed: bool
+    reason: str
+
+    def report(self, results: tuple[RuleResult, ...]) -> CheckReport:
+        """Return the report of ``results`` (one per spec, in order)."""
+        ctx = self.ctx
+        return CheckReport(ctx.package.name, ctx.profile.id, self.guessed, self.reason, results)
+
+
+def prepare_check(
+    package: Package, profile_id: str | None = None, resolver: StyleResolver | None = None
+) -> PreparedCheck:
+    """Return the document laid out and the rules to run (see :func:`check_package`).
+
+    Raises:
+        UsageError: see :func:`check_package`.
+    """
+    if resolver is None:
+        resolver = StyleResolver.from_styles(package.styles, package.theme_fonts)
     layout = detect(flatten(package.body), resolver)
     guessed = profile_id is None
     if profile_id is None:
@@ -148,8 +183,7 @@ def check_package(package: Package, profile_id: str | None = None) -> CheckRepor
         reason = "người dùng chỉ định"
     issued, year = date_of(layout.date.text) if layout.date is not None else (None, None)
     ctx = CheckContext(package, resolver, layout, get_profile(profile_id), issued, year)
-    results = tuple(_run(spec, ctx) for spec in rules_for(profile_id))
-    return CheckReport(package.name, profile_id, guessed, reason, results)
+    return PreparedCheck(ctx, rules_for(profile_id), guessed, reason)
 
 
 def _problem(name: str, message: str) -> Problem:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,20 +80,42 @@ def _unreadable(name: str, why: str) -> InputError:
     )
 
 
-def _parse(archive: zipfile.ZipFile, part: str) -> Any | None:
-    try:
-        info = archive.getinfo(part)
-    except KeyError:
+#: Returns a part's bytes by its name in the package, or None when it has none.
+PartReader = Callable[[str], bytes | None]
+#: Returns a part's parsed root by name (None when absent); may parse from a cache.
+PartParser = Callable[[str], Any]
+
+
+def parse_part(data: bytes | None, part: str) -> Any | None:
+    """Return the parsed root of a part's ``data`` (None for None).
+
+    Raises:
+        ValueError, etree.XMLSyntaxError: the part is too large or not XML.
+    """
+    if data is None:
         return None
-    if info.file_size > _MAX_PART:
+    if len(data) > _MAX_PART:
         raise ValueError(f"{part} quá lớn")
-    return etree.fromstring(archive.read(info), _PARSER)
+    return etree.fromstring(data, _PARSER)
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+def _archive_reader(archive: zipfile.ZipFile) -> PartReader:
+    def read(part: str) -> bytes | None:
+        try:
+            info = archive.getinfo(part)
+        except KeyError:
+            return None
+        if info.file_size > _MAX_PART:
+            raise ValueError(f"{part} quá lớn")
+        return archive.read(info)
+
+    return read
+
+
+def _relationships(parse: PartParser, part: str) -> dict[str, tuple[str, str]]:
     """Return rId → (type suffix, target part name) for ``part``."""
     folder, base = posixpath.split(part)
-    root = _parse(archive, posixpath.join(folder, "_rels", f"{base}.rels"))
+    root = parse(posixpath.join(folder, "_rels", f"{base}.rels"))
     out: dict[str, tuple[str, str]] = {}
     if root is None:
         return out
@@ -104,7 +127,8 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     return out
 
 
-def _theme_fonts(root: Any | None) -> dict[str, str]:
+def theme_fonts(root: Any | None) -> dict[str, str]:
+    """Return the theme's font slots ("minorHAnsi" …) → typeface."""
     if root is None:
         return {}
     fonts: dict[str, str] = {}
@@ -121,36 +145,42 @@ def _theme_fonts(root: Any | None) -> dict[str, str]:
     return fonts
 
 
-def _pages(archive: zipfile.ZipFile) -> int | None:
-    root = _parse(archive, "docProps/app.xml")
+def _pages(parse: PartParser) -> int | None:
+    root = parse("docProps/app.xml")
     node = root.find(f"{{{EP_NS}}}Pages") if root is not None else None
     if node is None or not (node.text or "").strip().isdigit():
         return None
     return int((node.text or "0").strip())
 
 
-def _main_part(archive: zipfile.ZipFile) -> str:
-    for rel in _relationships(archive, "").values():
+def _main_part(parse: PartParser) -> str:
+    for rel in _relationships(parse, "").values():
         if rel[0] == "officeDocument":
             return rel[1]
     return "word/document.xml"
 
 
-def _load(archive: zipfile.ZipFile, name: str) -> Package:
-    main = _main_part(archive)
-    document = _parse(archive, main)
+def load_package(parse: PartParser, name: str) -> Package:
+    """Return the package whose parts ``parse`` returns parsed, by part name.
+
+    Raises:
+        InputError: the package has no Word body.
+        ValueError, etree.XMLSyntaxError: a part is too large or not XML.
+    """
+    main = _main_part(parse)
+    document = parse(main)
     if document is None or document.find(w("body")) is None:
         raise _unreadable(name, "không có phần nội dung word/document.xml")
-    rels = _relationships(archive, main)
+    rels = _relationships(parse, main)
     by_type = {kind: target for kind, target in rels.values()}
-    package = Package(name, document, _parse(archive, by_type.get("styles", "")))
-    package.theme_fonts = _theme_fonts(_parse(archive, by_type.get("theme", "")))
+    package = Package(name, document, parse(by_type.get("styles", "")))
+    package.theme_fonts = theme_fonts(parse(by_type.get("theme", "")))
     for rid, (kind, target) in rels.items():
         if kind in ("header", "footer"):
-            root = _parse(archive, target)
+            root = parse(target)
             if root is not None:
                 package.parts[rid] = (target, root)
-    package.pages = _pages(archive)
+    package.pages = _pages(parse)
     return package
 
 
@@ -164,10 +194,16 @@ def open_package(data: bytes | Path, name: str | None = None) -> Package:
     try:
         raw = data.read_bytes() if isinstance(data, Path) else data
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            return _load(archive, label)
+            read = _archive_reader(archive)
+            return load_package(lambda part: parse_part(read(part), part), label)
     except OSError as exc:
         raise _unreadable(label, f"không mở được tệp: {exc.strerror or exc}") from None
     except zipfile.BadZipFile:
         raise _unreadable(label, "không phải tệp nén .docx") from None
     except (etree.XMLSyntaxError, ValueError) as exc:
-        raise _unreadable(label, f"XML hỏng: {exc}") from None
+        raise unreadable_xml(label, exc) from None
+
+
+def unreadable_xml(name: str, exc: Exception) -> InputError:
+    """Return the error for a package whose part is not XML (or too large)."""
+    return _unreadable(name, f"XML hỏng: {exc}")

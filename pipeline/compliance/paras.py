@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree  # type: ignore[import-untyped]
+
 from pipeline.compliance.package import W_NS, w, wattr
 from pipeline.compliance.reader import TWIPS_PER_MM
 from pipeline.compliance.report import Location
@@ -27,6 +29,10 @@ NS = {
 _TEXT = "w:t|w:tab|w:br|w:cr|w:noBreakHyphen"
 _OWN = "[not(ancestor::w:txbxContent)]"
 _DRAWING_EXTENT = f".//wp:extent{_OWN}"
+# Compiled once: a check runs them on every paragraph of every document.
+_TEXT_NODES = etree.XPath(f".//*[self::{_TEXT.replace('|', ' or self::')}]{_OWN}", namespaces=NS)
+_RUNS = etree.XPath(f".//w:r{_OWN}", namespaces=NS)
+_PARAS = etree.XPath(f".//w:p{_OWN}", namespaces=NS)
 EXCERPT = 70
 
 
@@ -38,7 +44,7 @@ def fold(text: str) -> str:
 def paragraph_text(p: Any) -> str:
     """Return the visible text of paragraph ``p`` (tabs and breaks as spaces), unfolded."""
     out = []
-    for node in p.xpath(f".//*[self::{_TEXT.replace('|', ' or self::')}]{_OWN}", namespaces=NS):
+    for node in _TEXT_NODES(p):
         tag = node.tag.rsplit("}", 1)[-1]
         if tag == "t":
             out.append(node.text or "")
@@ -51,7 +57,7 @@ def paragraph_text(p: Any) -> str:
 
 def text_runs(p: Any) -> list[Any]:
     """Return the runs of ``p`` that print something other than white space."""
-    runs = p.xpath(f".//w:r{_OWN}", namespaces=NS)
+    runs = _RUNS(p)
     return [r for r in runs if "".join(t.text or "" for t in r.findall(w("t"))).strip()]
 
 
@@ -141,7 +147,7 @@ def flatten(body: Any) -> list[Para]:
             for r, tr in enumerate(child.findall(w("tr")), start=1):
                 for c, tc in enumerate(tr.findall(w("tc")), start=1):
                     width = widths[r - 1][c - 1]
-                    for p in tc.xpath(f".//w:p{_OWN}", namespaces=NS):
+                    for p in _PARAS(tc):
                         text = fold(paragraph_text(p))
                         out.append(Para(p, text, len(out), tables, r, c, width))
     return out
@@ -159,10 +165,7 @@ def _children(element: Any) -> Iterator[Any]:
 
 def part_paragraphs(root: Any, part: str) -> list[Para]:
     """Return the paragraphs of a header or footer part."""
-    return [
-        Para(p, fold(paragraph_text(p)), i, part=part)
-        for i, p in enumerate(root.xpath(f".//w:p{_OWN}", namespaces=NS))
-    ]
+    return [Para(p, fold(paragraph_text(p)), i, part=part) for i, p in enumerate(_PARAS(root))]
 
 
 _LENGTH = re.compile(r"(-?[0-9.]+)\s*(pt|in|mm|cm|px)?")

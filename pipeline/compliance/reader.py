@@ -18,6 +18,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree  # type: ignore[import-untyped]
 
 _FONT_ATTRS = ("ascii", "hAnsi", "cs", "eastAsia")
 _ALIGN = {
@@ -70,6 +71,11 @@ def _on(node: Any) -> bool:
     return val not in ("0", "false", "off", "none")
 
 
+def _xml_key(node: Any | None) -> bytes | None:
+    """Return the serialized ``node`` (its content decides every property it sets)."""
+    return etree.tostring(node, with_tail=False) if node is not None else None
+
+
 def _first_attr(layers: list[Any], tag: str, name: str) -> str | None:
     for layer in layers:
         node = layer.find(qn(tag))
@@ -93,6 +99,12 @@ class StyleResolver:
         return resolver
 
     def _setup(self, root: Any | None, theme_fonts: Mapping[str, str]) -> None:
+        # Effective formats are pure functions of the properties a paragraph or run
+        # carries (serialized), its style chain and its table's style: a document's
+        # thousand runs share a few dozen such keys, so each is resolved once.
+        self._run_memo: dict[tuple[Any, ...], RunFormat] = {}
+        self._para_memo: dict[tuple[Any, ...], ParagraphFormat] = {}
+        self._border_memo: dict[tuple[Any, ...], dict[str, str]] = {}
         self._theme = dict(theme_fonts)
         styles = root.findall(qn("w:style")) if root is not None else []
         self._styles = {s.get(qn("w:styleId")): s for s in styles}
@@ -131,15 +143,26 @@ class StyleResolver:
         ps = ppr.find(qn("w:pStyle")) if ppr is not None else None
         return ps.get(qn("w:val")) if ps is not None else self._default["paragraph"]
 
-    def _table_styles(self, p: Any) -> list[Any]:
-        """Return the style chain of the table ``p`` sits in (innermost table), if any."""
+    def _table_style(self, p: Any) -> tuple[str | None, ...]:
+        """Return ``(style id,)`` of the table ``p`` sits in (innermost), or ``()``."""
         tbl = next((a for a in p.iterancestors(qn("w:tbl"))), None)
         if tbl is None:
-            return []
+            return ()
         pr = tbl.find(qn("w:tblPr"))
         node = pr.find(qn("w:tblStyle")) if pr is not None else None
-        sid = node.get(qn("w:val")) if node is not None else self._default["table"]
-        return self._chain(sid)
+        return (node.get(qn("w:val")) if node is not None else self._default["table"],)
+
+    def _table_styles(self, p: Any) -> list[Any]:
+        """Return the style chain of the table ``p`` sits in (innermost table), if any."""
+        table = self._table_style(p)
+        return self._chain(table[0]) if table else []
+
+    def _ppr_key(self, p: Any) -> tuple[Any, ...]:
+        return (_xml_key(p.find(qn("w:pPr"))), self._table_style(p))
+
+    def table_key(self, p: Any) -> tuple[str | None, ...]:
+        """Return ``(style id,)`` of the table paragraph ``p`` sits in, or ``()``."""
+        return self._table_style(p)
 
     def _rpr_layers(self, p: Any, r: Any | None) -> list[Any]:
         layers = []
@@ -177,6 +200,30 @@ class StyleResolver:
 
     def run_format(self, p: Any, r: Any | None = None) -> RunFormat:
         """Return the effective format of run ``r`` (or the paragraph mark) in ``p``."""
+        if r is not None:
+            own = _xml_key(r.find(qn("w:rPr")))
+        else:
+            ppr = p.find(qn("w:pPr"))
+            own = _xml_key(ppr.find(qn("w:rPr")) if ppr is not None else None)
+        key = (r is None, own, self._para_style_id(p), self._table_style(p))
+        found = self._run_memo.get(key)
+        if found is None:
+            found = self._run_memo[key] = self._resolve_run(p, r)
+        return found
+
+    def run_formats(self, p: Any, runs: list[Any]) -> list[RunFormat]:
+        """Return the effective format of each run of ``runs`` (all in paragraph ``p``)."""
+        context = (self._para_style_id(p), self._table_style(p))
+        out = []
+        for r in runs:
+            key = (False, _xml_key(r.find(qn("w:rPr"))), *context)
+            found = self._run_memo.get(key)
+            if found is None:
+                found = self._run_memo[key] = self._resolve_run(p, r)
+            out.append(found)
+        return out
+
+    def _resolve_run(self, p: Any, r: Any | None) -> RunFormat:
         layers = self._rpr_layers(p, r)
 
         def first(tag: str) -> Any | None:
@@ -208,6 +255,13 @@ class StyleResolver:
 
     def paragraph_format(self, p: Any) -> ParagraphFormat:
         """Return the effective layout of paragraph ``p``."""
+        key = self._ppr_key(p)
+        found = self._para_memo.get(key)
+        if found is None:
+            found = self._para_memo[key] = self._resolve_paragraph(p)
+        return found
+
+    def _resolve_paragraph(self, p: Any) -> ParagraphFormat:
         present = self._ppr_layers(p)
 
         def attr(tag: str, *names: str) -> str | None:
@@ -235,6 +289,13 @@ class StyleResolver:
 
     def borders(self, p: Any) -> dict[str, str]:
         """Return the paragraph's borders that are drawn: side → line style ("single" …)."""
+        key = self._ppr_key(p)
+        found = self._border_memo.get(key)
+        if found is None:
+            found = self._border_memo[key] = self._resolve_borders(p)
+        return dict(found)
+
+    def _resolve_borders(self, p: Any) -> dict[str, str]:
         out: dict[str, str] = {}
         for side in ("top", "bottom"):
             for layer in self._ppr_layers(p):

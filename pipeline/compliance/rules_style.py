@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, range_text, size_text
 from pipeline.compliance.paras import Para
-from pipeline.profiles import common_rules, standard_rules
+from pipeline.profiles import common_rules, get_profile, standard_rules
 
 _ALIGN_VI = {"center": "căn giữa", "left": "căn trái", "right": "căn phải", "justify": "căn đều"}
 _LABELS = {
@@ -126,12 +127,26 @@ def check_elements(ctx: CheckContext) -> list[Issue]:
     return issues
 
 
+@cache
+def _heading_patterns(profile_id: str) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
+    headings = get_profile(profile_id).headings
+    return tuple(
+        (
+            name,
+            tuple(
+                re.compile(p)
+                for p in ([spec["pattern"]] if "pattern" in spec else spec.get("patterns", []))
+            ),
+        )
+        for name, spec in headings.items()
+    )
+
+
 def heading_spec(ctx: CheckContext, para: Para) -> dict[str, Any] | None:
     """Return the profile's heading rule whose pattern ``para`` matches, if any."""
-    for spec in ctx.profile.headings.values():
-        patterns = [spec["pattern"]] if "pattern" in spec else list(spec.get("patterns", []))
-        if any(re.match(p, para.text) for p in patterns):
-            return dict(spec)
+    for name, patterns in _heading_patterns(ctx.profile.id):
+        if any(p.match(para.text) for p in patterns):
+            return dict(ctx.profile.headings[name])
     return None
 
 

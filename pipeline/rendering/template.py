@@ -131,18 +131,42 @@ class PreparedTemplate:
             parts.append(_Part(index, member.name, source, template))
         return cls(str(path), members, parts, hashlib.sha256(raw).hexdigest())
 
-    def render_members(self, context: Mapping[str, Any]) -> list[Member]:
-        """Return the zip members of the document rendered with ``context``.
+    @property
+    def rendered_part_names(self) -> tuple[str, ...]:
+        """Return the names of the parts each document renders (those holding tags)."""
+        return tuple(part.name for part in self.parts)
+
+    def read_part(self, name: str) -> bytes | None:
+        """Return the template's own (unrendered) bytes of part ``name``, or None."""
+        for member in self.members:
+            if member.name == name:
+                return member.content()
+        return None
+
+    def render_parts(self, context: Mapping[str, Any]) -> dict[str, bytes]:
+        """Return the rendered XML of each tagged part, by part name (UTF-8).
 
         Raises:
             TemplateProblem: the template names data that ``context`` lacks, or reaches
                 for something the sandbox forbids.
         """
+        return {part.name: self._render_part(part, context).encode("utf-8") for part in self.parts}
+
+    def members_with(self, rendered: Mapping[str, bytes]) -> list[Member]:
+        """Return the zip members of the document whose tagged parts are ``rendered``
+        (from :meth:`render_parts`); every other part is the template's, as stored."""
         members = list(self.members)
         for part in self.parts:
-            xml = self._render_part(part, context)
-            members[part.index] = Member.deflated(part.name, xml.encode("utf-8"))
+            members[part.index] = Member.deflated(part.name, rendered[part.name])
         return members
+
+    def render_members(self, context: Mapping[str, Any]) -> list[Member]:
+        """Return the zip members of the document rendered with ``context``.
+
+        Raises:
+            TemplateProblem: see :meth:`render_parts`.
+        """
+        return self.members_with(self.render_parts(context))
 
     def _render_part(self, part: _Part, context: Mapping[str, Any]) -> str:
         try:

@@ -1,0 +1,191 @@
+"""Batch rendering benchmark: a plain docxtpl loop against vanban's whole batch pipeline.
+
+    .venv/bin/python bench/batch.py [N]        # N communes (default 1000); also `make bench`
+
+Builds, in a temporary folder, the example batch (inputs/examples) with a roster of N
+communes made from the example's 43 rows (unique codes and names), then measures, each
+in a fresh subprocess (so that peak RSS is that variant's own):
+
+- ``docxtpl``: the plain loop over the same plans: ``DocxTemplate(path)``, ``render`` with
+  vanban's sandboxed environment, ``save`` per document. Only those three calls are timed;
+  the commune's record and template context are made beforehand, untimed, per document.
+- ``jobs1`` / ``jobs2``: ``vanban batch SPEC --force --no-combined --no-lists -j 1|2``
+  exactly as the command runs it: read spec, record and roster, validate every commune,
+  render, format-check every plan, write it atomically, write the manifest. Timed from
+  the command's start to its end, in the process (imports excluded; the ``process s``
+  column includes interpreter start and imports).
+- ``jobs1+lists`` / ``jobs2+lists``: the same with each commune's distribution list
+  (.noi-nhan.docx and .noi-nhan.csv), as ``vanban batch`` does by default.
+
+Then N=200 and N=2000 of ``jobs1`` (the whole pipeline in one process) for the memory
+ratio. The last line is ``speedup_jobs1_vs_docxtpl=<x> speedup_jobs2_vs_docxtpl=<y>
+rss_ratio_2000_vs_200=<z>`` (speed-ups on plans only, as docxtpl makes plans only).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "inputs" / "examples"
+SPEC = "ke-hoach-sap-xep.batch.yaml"
+ROSTER = "xa-thai-nguyen.csv"
+CODE, NAME = 0, 1
+
+
+def make_inputs(folder: Path, count: int) -> Path:
+    """Copy the example batch into ``folder`` with a roster of ``count`` communes."""
+    shutil.copytree(EXAMPLES, folder, dirs_exist_ok=True)
+    with (EXAMPLES / ROSTER).open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    out = [header]
+    for index in range(count):
+        row = list(body[index % len(body)])
+        row[CODE] = f"{20000 + index}"
+        row[NAME] = f"{row[NAME]} {index}"
+        out.append(row)
+    with (folder / ROSTER).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(out)
+    return folder / SPEC
+
+
+def _peak_mb() -> tuple[float, float]:
+    """Return the peak RSS (MB) of this process and of its largest finished child."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def run_docxtpl(spec: Path, out: Path) -> dict[str, Any]:
+    """Render every commune's plan with a plain docxtpl loop; time load/render/save."""
+    from docxtpl import DocxTemplate
+
+    from pipeline import api
+    from pipeline.batch.fill import RowPlace, commune_document
+    from pipeline.context import build_document_context
+    from pipeline.rendering.environment import environment
+
+    prepared = api.prepare_batch(spec, lists=False)
+    plan = prepared.plan
+    out.mkdir(parents=True, exist_ok=True)
+    timed = 0.0
+    for job in plan.jobs:
+        place = RowPlace(plan.roster.source, job.row, plan.roster.headers)
+        document = commune_document(plan.data, plan.uses, job.commune, place)
+        context = api.context_mapping(build_document_context(document))
+        started = time.perf_counter()
+        template = DocxTemplate(prepared.template)
+        template.render(context, jinja_env=environment(), autoescape=True)
+        template.save(out / f"{job.slug}.docx")
+        timed += time.perf_counter() - started
+    return {"docs": len(plan.jobs), "seconds": timed}
+
+
+def run_vanban(spec: Path, out: Path, jobs: int, lists: bool) -> dict[str, Any]:
+    """Run ``vanban batch`` on ``spec`` in this process; return its time and result."""
+    from pipeline.cli import main
+
+    args = ["batch", str(spec), "-o", str(out), "-j", str(jobs), "--force", "--no-combined"]
+    if not lists:
+        args.append("--no-lists")
+    started = time.perf_counter()
+    try:
+        main(args, standalone_mode=False)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    seconds = time.perf_counter() - started
+    manifest = json.loads((out / "ke-hoach-sap-xep" / "manifest.json").read_text("utf-8"))
+    return {"docs": len(manifest["communes"]), "seconds": seconds, "exit": code}
+
+
+def child(variant: str, spec: Path, out: Path) -> None:
+    """Run one variant and print its result as one JSON line."""
+    if variant == "docxtpl":
+        result = run_docxtpl(spec, out)
+    else:
+        jobs = int(variant[4])
+        result = run_vanban(spec, out, jobs, lists=variant.endswith("+lists"))
+    own, workers = _peak_mb()
+    result.update(rss_mb=own, worker_rss_mb=workers)
+    print(json.dumps(result))
+
+
+def measure(variant: str, count: int, work: Path) -> dict[str, Any]:
+    """Run ``variant`` on ``count`` communes in a fresh subprocess; return its figures."""
+    folder = work / f"{variant}-{count}"
+    spec = make_inputs(folder / "inputs", count)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", variant, str(spec), str(folder / "build")],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = time.perf_counter() - started
+    if result["docs"] != count or result.get("exit", 0) != 0:
+        raise SystemExit(f"{variant}: {result['docs']} of {count} documents ({done.stderr})")
+    shutil.rmtree(folder)
+    return result
+
+
+def _row(name: str, count: int, r: dict[str, Any]) -> str:
+    rate = r["docs"] / r["seconds"]
+    ms = r["seconds"] / r["docs"] * 1000
+    rss = f"{r['rss_mb']:.0f}"
+    if r["worker_rss_mb"] and name.startswith("jobs2"):
+        rss += f" (workers {r['worker_rss_mb']:.0f})"
+    return (
+        f"{name:<13} N={count:<5} {rate:8.1f} docs/s {ms:8.2f} ms/doc "
+        f"{r['seconds']:7.2f} s  process {r['process_seconds']:6.2f} s  peak RSS {rss} MB"
+    )
+
+
+def main(argv: list[str]) -> None:
+    """Run every variant and print the table and the summary line."""
+    if argv[:1] == ["--child"]:
+        child(argv[1], Path(argv[2]), Path(argv[3]))
+        return
+    count = int(argv[0]) if argv else 1000
+    print(
+        f"# bench/batch.py N={count} on {platform.node()}: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.platform()}"
+    )
+    with tempfile.TemporaryDirectory(prefix="vanban-bench-") as tmp:
+        work = Path(tmp)
+        results = {}
+        for variant in ("docxtpl", "jobs1", "jobs2", "jobs1+lists", "jobs2+lists"):
+            results[variant] = measure(variant, count, work)
+            print(_row(variant, count, results[variant]), flush=True)
+        small = measure("jobs1", 200, work)
+        print(_row("jobs1", 200, small), flush=True)
+        large = measure("jobs1", 2000, work)
+        print(_row("jobs1", 2000, large), flush=True)
+    per_doc = {k: v["seconds"] / v["docs"] for k, v in results.items()}
+    print(
+        f"jobs2 vs jobs1: {per_doc['jobs1'] / per_doc['jobs2']:.2f}x (plans only), "
+        f"{per_doc['jobs1+lists'] / per_doc['jobs2+lists']:.2f}x (with lists)"
+    )
+    print(
+        f"speedup_jobs1_vs_docxtpl={per_doc['docxtpl'] / per_doc['jobs1']:.2f} "
+        f"speedup_jobs2_vs_docxtpl={per_doc['docxtpl'] / per_doc['jobs2']:.2f} "
+        f"rss_ratio_2000_vs_200={large['rss_mb'] / small['rss_mb']:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,211 @@
+"""The batch's fast path: same check verdicts as check_docx, same documents as docxtpl.
+
+A batch prepares each template once, checks each plan from its rendered XML with a
+TemplateCheck (template rules once per template, per-document rules on every plan), and
+zips untouched parts as stored. These tests hold that path to the slow references.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docx.shared import Length
+from docxtpl import DocxTemplate
+
+from pipeline import api
+from pipeline.batch import plan_batch
+from pipeline.batch.fill import RowPlace, commune_document
+from pipeline.compliance import CheckReport, TemplateCheck, check_docx, iter_paragraphs
+from pipeline.context import build_document_context
+from pipeline.models import OfficialDocument
+from pipeline.rendering import PreparedTemplate, zip_bytes
+from pipeline.rendering.environment import environment
+from pipeline.rendering.zipfile_raw import Member
+from tests.batch_helpers import EXAMPLES as BATCH_EXAMPLES
+from tests.batch_helpers import SPEC
+from tests.conftest import EXAMPLES, INPUTS
+
+DOCUMENT = "word/document.xml"
+
+
+def _records() -> Iterator[tuple[str, OfficialDocument]]:
+    """Yield every example record: inputs/*.yaml, then each commune of the batch."""
+    for name in EXAMPLES:
+        ((_, record),) = api.load_all([INPUTS / f"{name}.yaml"])
+        yield name, record
+    plan = plan_batch(BATCH_EXAMPLES / SPEC)
+    for job in plan.jobs:
+        place = RowPlace(plan.roster.source, job.row, plan.roster.headers)
+        yield job.slug, commune_document(plan.data, plan.uses, job.commune, place)
+
+
+@pytest.fixture(scope="module")
+def rendered() -> list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]]:
+    """Every example with its prepared template and its template context."""
+    templates: dict[str, PreparedTemplate] = {}
+    out = []
+    for name, record in _records():
+        key = api.template_name(record)
+        if key not in templates:
+            templates[key] = PreparedTemplate.load(api.find_template(key, None))
+        context = api.context_mapping(build_document_context(record))
+        out.append((name, record, templates[key], context))
+    return out
+
+
+def _verdict(report: CheckReport) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Return each rule's status and the severities of its findings."""
+    return {
+        r.rule_id: (r.status, tuple(sorted(f.severity for f in r.findings))) for r in report.results
+    }
+
+
+def _errors(report: CheckReport) -> set[str]:
+    return {f.rule_id for f in report.findings if f.severity == "error"}
+
+
+def _failed(report: CheckReport) -> set[str]:
+    return {f.rule_id for f in report.findings}
+
+
+def _checker(template: PreparedTemplate) -> TemplateCheck:
+    return TemplateCheck(template.name, template.read_part, template.rendered_part_names)
+
+
+def test_fast_check_equals_the_full_check_on_every_example(
+    rendered: list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]],
+) -> None:
+    checkers: dict[str, TemplateCheck] = {}
+    for name, record, template, context in rendered:
+        checker = checkers.setdefault(template.name, _checker(template))
+        parts = template.render_parts(context)
+        fast = checker.check(parts, record.profile.id, name)
+        full = check_docx(zip_bytes(template.members_with(parts)), record.profile.id, name)
+        assert _verdict(fast) == _verdict(full), name
+        assert [str(f.location) for f in fast.findings] == [
+            str(f.location) for f in full.findings
+        ] or _errors(fast) == _errors(full), name
+    # The 43 plans share one template and one format signature: one template evaluation.
+    batch = checkers[str(api.find_template("dang-ke-hoach", None))]
+    assert batch.template_evaluations <= 2
+
+
+_BROKEN = [
+    # (example, replace this, with this, the rule that must fail: error or warning)
+    ("xa-phu-dinh", "ngày 19 tháng 6 năm 2026", "ngày 19 tháng 06 năm 2026", "DATE_FORMAT"),
+    ("xa-phu-dinh", ">Số 31-KH/ĐU<", ">Số: 31-KH/ĐU<", "NUMBER_FORMAT"),
+    ("xa-phu-dinh", "Văn phòng Đảng uỷ.<", "Văn phòng Đảng uỷ<", "NOI_NHAN"),
+    ("ke-hoach-ubnd-xa", ">TM. ", ">T/M ", "SIGN_PREFIX"),
+    ("ke-hoach-ubnd-xa", "./.<", ".<", "BODY_END"),
+    ("ke-hoach-dang-uy-xa", "Đảng uỷ xã", "Huyện uỷ Định Hoá", "DISTRICT_BODY"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "rule"), _BROKEN, ids=[b[3] for b in _BROKEN])
+def test_fast_check_finds_what_a_commune_s_own_data_breaks(
+    rendered: list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]],
+    name: str,
+    old: str,
+    new: str,
+    rule: str,
+) -> None:
+    (record, template, context) = next((r, t, c) for n, r, t, c in rendered if n == name)
+    checker = _checker(template)
+    parts = template.render_parts(context)
+    assert rule not in _failed(checker.check(parts, record.profile.id, name))  # cache warm
+    xml = parts[DOCUMENT].decode("utf-8")
+    assert old in xml, f"{old!r} not in {name}"
+    broken = {**parts, DOCUMENT: xml.replace(old, new).encode("utf-8")}
+    fast = checker.check(broken, record.profile.id, name)
+    full = check_docx(zip_bytes(template.members_with(broken)), record.profile.id, name)
+    assert rule in _failed(fast)
+    assert _errors(fast) == _errors(full)
+    assert _verdict(fast) == _verdict(full)
+
+
+def test_a_broken_template_is_evaluated_once_and_fails_every_plan(
+    rendered: list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]],
+    tmp_path: Path,
+) -> None:
+    plans = [(r, t, c) for n, r, t, c in rendered if n.startswith(("xa-", "phuong-"))][:5]
+    template = plans[0][1]
+    members = []
+    for member in template.members:
+        if member.name == DOCUMENT:
+            xml = member.content().decode("utf-8")
+            assert 'w:left="1701"' in xml
+            narrow = xml.replace('w:left="1701"', 'w:left="567"').encode()
+            members.append(Member.deflated(DOCUMENT, narrow))
+        else:
+            members.append(member)
+    target = tmp_path / Path(template.name).name
+    target.write_bytes(zip_bytes(members))
+    broken = PreparedTemplate.load(target)
+    checker = _checker(broken)
+    for record, _template, context in plans:
+        parts = broken.render_parts(context)
+        fast = checker.check(parts, record.profile.id, "x")
+        full = check_docx(zip_bytes(broken.members_with(parts)), record.profile.id, "x")
+        assert "MARGINS" in _errors(fast)
+        assert _errors(fast) == _errors(full)
+    assert checker.template_evaluations == 1
+
+
+def _length(value: Length | None) -> int | None:
+    return int(value) if value is not None else None
+
+
+def _look(data: bytes) -> list[Any]:
+    """Return the text and formatting of a .docx: page set-up, then each paragraph's
+    style, alignment, indents and spacing, and each run's text and direct formatting."""
+    document = docx.Document(io.BytesIO(data))
+    out: list[Any] = []
+    for section in document.sections:
+        out.append(
+            (
+                section.page_width,
+                section.page_height,
+                section.left_margin,
+                section.right_margin,
+                section.top_margin,
+                section.bottom_margin,
+                section.different_first_page_header_footer,
+                [p.text for p in section.header.paragraphs],
+            )
+        )
+    for para in iter_paragraphs(document):
+        fmt = para.paragraph_format
+        out.append(
+            (
+                para.style.name if para.style is not None else None,
+                fmt.alignment,
+                _length(fmt.first_line_indent),
+                _length(fmt.left_indent),
+                _length(fmt.space_before),
+                _length(fmt.space_after),
+                fmt.line_spacing,
+                [
+                    (r.text, r.bold, r.italic, r.underline, r.font.size, r.font.name)
+                    for r in para.runs
+                ],
+            )
+        )
+    return out
+
+
+def test_outputs_have_the_same_text_and_formatting_as_plain_docxtpl(
+    rendered: list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]],
+    tmp_path: Path,
+) -> None:
+    for name, _record, template, context in rendered:
+        ours = zip_bytes(template.render_members(context))
+        reference = DocxTemplate(template.name)
+        reference.render(context, jinja_env=environment(), autoescape=True)
+        target = tmp_path / f"{name}.docx"
+        reference.save(target)
+        assert _look(ours) == _look(target.read_bytes()), name
