@@ -72,6 +72,20 @@ _TEMPLATES = click.option(
     help="Thư mục mẫu của bạn (tìm ở đây trước, rồi đến mẫu có sẵn).",
 )
 
+
+def _build_dir(help_text: str) -> Callable[[F], F]:
+    """Return the ``-o/--output BUILD_DIR`` option (default ``build``) with its help."""
+    return click.option(
+        "-o",
+        "--output",
+        "build_dir",
+        default="build",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 _PDF = click.option(
     "--pdf",
     is_flag=True,
@@ -191,15 +205,7 @@ def render(
 
 @main.command(epilog=_EPILOG)
 @click.argument("inputs_dir", default="inputs", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "build_dir",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Thư mục ghi kết quả.",
-)
+@_build_dir("Thư mục ghi kết quả.")
 @_TEMPLATES
 @_PDF
 @click.option(
@@ -247,15 +253,7 @@ def build(
 
 @main.command(epilog=_EPILOG)
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "build_dir",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Thư mục ghi kết quả; văn bản của đợt nằm trong BUILD_DIR/<tên đợt>/.",
-)
+@_build_dir("Thư mục ghi kết quả; văn bản của đợt nằm trong BUILD_DIR/<tên đợt>/.")
 @click.option(
     "-j",
     "--jobs",
@@ -533,15 +531,7 @@ def period_validate(folders: tuple[Path, ...], templates_dir: Path | None) -> No
 
 @period_group.command("build", epilog=_EPILOG)
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "build_dir",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Thư mục ghi kết quả (báo cáo vào <thư mục>/periods/<mã kỳ>/).",
-)
+@_build_dir("Thư mục ghi kết quả (báo cáo vào <thư mục>/periods/<mã kỳ>/).")
 @_TEMPLATES
 @click.option("--no-check", is_flag=True, help="Không kiểm tra thể thức trước khi ghi.")
 @handle_errors

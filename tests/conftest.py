@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import docx
@@ -9,6 +10,7 @@ import pytest
 from docx.document import Document
 
 from pipeline import api
+from pipeline.pdf import ToolMissing, find_libreoffice
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"
@@ -41,3 +43,18 @@ def seed_lines() -> list[str]:
     path = SEED_TEXT if SEED_TEXT.is_file() else SEED_COPY
     text = path.read_text(encoding="utf-8")
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def has_libreoffice() -> bool:
+    try:
+        find_libreoffice()
+    except ToolMissing:
+        return False
+    return True
+
+
+#: PDF tests skip only on a developer machine without LibreOffice; in CI they must run.
+needs_libreoffice = pytest.mark.skipif(
+    not has_libreoffice() and not os.environ.get("CI"),
+    reason="LibreOffice (libreoffice-writer-nogui + python3-uno) không có trên máy này",
+)

@@ -21,22 +21,10 @@ from click.testing import CliRunner
 
 from pipeline import api
 from pipeline.cli import main
-from pipeline.pdf import LibreOffice, PdfConverter, ToolMissing, find_libreoffice
-from tests.conftest import INPUTS
+from pipeline.pdf import LibreOffice, PdfConverter, find_libreoffice
+from tests.conftest import INPUTS, needs_libreoffice
 
-
-def _has_libreoffice() -> bool:
-    try:
-        find_libreoffice()
-    except ToolMissing:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(
-    not _has_libreoffice() and not os.environ.get("CI"),
-    reason="LibreOffice (libreoffice-writer-nogui + python3-uno) không có trên máy này",
-)
+pytestmark = needs_libreoffice
 
 COMMUNES = (  # noqa: SIM905 - one line of names reads better than 40 lines
     "An Bình, An Khánh, Bảo Linh, Bình Thành, Cẩm Giàng, Chợ Chu, Định Biên, Đồng Thịnh, "

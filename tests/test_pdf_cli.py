@@ -22,7 +22,6 @@ from pipeline.pdf import (
     PdfResult,
     ToolMissing,
     check_font,
-    find_libreoffice,
     find_pdftoppm,
     find_soffice,
     font_warnings,
@@ -30,21 +29,8 @@ from pipeline.pdf import (
 from pipeline.pdf import fonts as fonts_module
 from pipeline.pdf import tools as tools_module
 from pipeline.pdf.tools import find_uno_python
-from tests.conftest import INPUTS
+from tests.conftest import INPUTS, needs_libreoffice
 
-
-def _has_libreoffice() -> bool:
-    try:
-        find_libreoffice()
-    except ToolMissing:
-        return False
-    return True
-
-
-needs_libreoffice = pytest.mark.skipif(
-    not _has_libreoffice() and not os.environ.get("CI"),
-    reason="LibreOffice (libreoffice-writer-nogui + python3-uno) không có trên máy này",
-)
 needs_pdftoppm = pytest.mark.skipif(
     shutil.which("pdftoppm") is None and not os.environ.get("CI"),
     reason="pdftoppm (poppler-utils) không có trên máy này",

@@ -9,7 +9,6 @@ fails instead, so that these checks never silently stop running there.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,22 +21,10 @@ import pytest
 from docx.oxml.ns import qn
 
 from pipeline import api
-from pipeline.pdf import PdfReport, ToolMissing, export_pdfs, find_libreoffice
-from tests.conftest import EXAMPLES, INPUTS
+from pipeline.pdf import PdfReport, export_pdfs
+from tests.conftest import EXAMPLES, INPUTS, needs_libreoffice
 
-
-def _has_libreoffice() -> bool:
-    try:
-        find_libreoffice()
-    except ToolMissing:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(
-    not _has_libreoffice() and not os.environ.get("CI"),
-    reason="LibreOffice (libreoffice-writer-nogui + python3-uno) không có trên máy này",
-)
+pytestmark = needs_libreoffice
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)

@@ -8,6 +8,7 @@ module makes, so every change to a template goes through this reviewable code.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -156,7 +157,9 @@ def _title_block(document: Document) -> None:
     _para(document, "VB Phan cach", "{%p endif %}")
 
 
-def _body_block(document: Document) -> None:
+def body_block(document: Document, extra: Callable[[Document], None] | None = None) -> None:
+    """Add the loop over ``noi_dung``: one branch per kind of line (headings, the last
+    paragraph, tables, body text). ``extra`` adds more ``{%p elif %}`` branches."""
     _para(document, "VB Noi dung", "{%p for b in noi_dung %}")
     for level in (1, 2, 3, 4):
         keyword = "if" if level == 1 else "elif"
@@ -166,6 +169,8 @@ def _body_block(document: Document) -> None:
     _para(document, "VB Doan cuoi", "{{r b.runs|runs }}")
     _para(document, "VB Noi dung", "{%p elif b.kieu == 'bang' %}")
     _para(document, "VB Noi dung", "{{p b.bang|bang }}")
+    if extra is not None:
+        extra(document)
     _para(document, "VB Noi dung", "{%p else %}")
     _para(document, "VB Noi dung", "{{r b.runs|runs }}")
     _para(document, "VB Noi dung", "{%p endif %}")
@@ -285,7 +290,7 @@ def build_template(spec: TemplateSpec) -> bytes:
         _closing_block(document, profile)
     else:
         _title_block(document)
-        _body_block(document)
+        body_block(document)
         _closing_block(document, profile)
     props = document.core_properties
     props.title = f"Mẫu vanban: {spec.title}"

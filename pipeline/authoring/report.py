@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from pipeline.authoring.builder import _para
+from pipeline.authoring.builder import _para, body_block
 from pipeline.profiles import Profile
 
 #: Target table columns: title, share of the text width (mm of 165), field of the row.
@@ -66,22 +66,13 @@ def _target_table(document: Document, profile: Profile) -> None:
 
 
 def report_body_block(document: Document, profile: Profile) -> None:
-    """Add the report body: the loop over ``noi_dung`` with every kind of line."""
-    _para(document, "VB Noi dung", "{%p for b in noi_dung %}")
-    for level in (1, 2, 3, 4):
-        keyword = "if" if level == 1 else "elif"
-        _para(document, "VB Noi dung", f"{{%p {keyword} b.kieu == 'muc{level}' %}}")
-        _para(document, f"VB Muc {level}", "{{r b.runs|runs }}")
-    _para(document, "VB Noi dung", "{%p elif b.kieu == 'doan_cuoi' %}")
-    _para(document, "VB Doan cuoi", "{{r b.runs|runs }}")
-    _para(document, "VB Noi dung", "{%p elif b.kieu == 'bang' %}")
-    _para(document, "VB Noi dung", "{{p b.bang|bang }}")
-    _para(document, "VB Noi dung", "{%p elif b.kieu == 'bang_chi_tieu' %}")
-    _target_table(document, profile)
-    _para(document, "VB Noi dung", "{%p else %}")
-    _para(document, "VB Noi dung", "{{r b.runs|runs }}")
-    _para(document, "VB Noi dung", "{%p endif %}")
-    _para(document, "VB Noi dung", "{%p endfor %}")
+    """Add the report body: the plan's body loop plus the target-table branch."""
+
+    def target_table(doc: Document) -> None:
+        _para(doc, "VB Noi dung", "{%p elif b.kieu == 'bang_chi_tieu' %}")
+        _target_table(doc, profile)
+
+    body_block(document, target_table)
 
 
 __all__ = ["TARGET_COLUMNS", "report_body_block"]
