@@ -27,7 +27,7 @@ from pipeline.context.commune import FIELD_NAMES, commune_fields
 from pipeline.errors import InputError, Problem
 from pipeline.loading.problems import data_path, problem_from_error, problems_from_validation
 from pipeline.loading.tabular import Roster, load_roster
-from pipeline.loading.yaml_source import YamlDocument, read_yaml
+from pipeline.loading.yaml_source import YamlDocument, read_mapping
 from pipeline.models import OfficialDocument
 from pipeline.models.batch import FIXED_FIELDS, BatchSpec
 from pipeline.models.roster import Commune
@@ -120,18 +120,9 @@ def batch_name(spec_path: Path, spec: BatchSpec) -> str:
 
 
 def _load_spec(spec_path: Path) -> tuple[BatchSpec, YamlDocument]:
-    doc = read_yaml(spec_path)
-    if not isinstance(doc.data, dict):
-        raise InputError(
-            [
-                Problem(
-                    doc.source,
-                    "dòng 1",
-                    "",
-                    "Tệp đợt phải là một khối các trường (ho_so, danh_sach, dien, …).",
-                )
-            ]
-        )
+    doc = read_mapping(
+        spec_path, "Tệp đợt phải là một khối các trường (ho_so, danh_sach, dien, …)."
+    )
     try:
         return BatchSpec.model_validate(doc.data), doc
     except ValidationError as exc:
@@ -141,19 +132,7 @@ def _load_spec(spec_path: Path) -> tuple[BatchSpec, YamlDocument]:
 
 
 def _load_record(path: Path) -> YamlDocument:
-    doc = read_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise InputError(
-            [
-                Problem(
-                    doc.source,
-                    "dòng 1",
-                    "",
-                    "Hồ sơ gốc phải là một hồ sơ văn bản (khoi, co_quan, loai, …).",
-                )
-            ]
-        )
-    return doc
+    return read_mapping(path, "Hồ sơ gốc phải là một hồ sơ văn bản (khoi, co_quan, loai, …).")
 
 
 def _locator(spec: YamlDocument, record: YamlDocument) -> Callable[[PathKey], tuple[str, str]]:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from pipeline.errors import InputError, Problem
+from pipeline.errors import InputError
 from pipeline.loading.problems import problems_from_validation
 from pipeline.loading.registry import resolve_distribution, roster_addressees
-from pipeline.loading.yaml_source import read_yaml
+from pipeline.loading.yaml_source import read_mapping
 from pipeline.models import OfficialDocument
 
 
@@ -19,19 +19,11 @@ def load_document(path: Path) -> OfficialDocument:
     Raises:
         InputError: every problem of the file at once, each with its line and field.
     """
-    doc = read_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise InputError(
-            [
-                Problem(
-                    doc.source,
-                    "dòng 1",
-                    "",
-                    "Tệp hồ sơ phải là một khối các trường (khoi, co_quan, loai, …), "
-                    "không phải danh sách hay một giá trị đơn.",
-                )
-            ]
-        )
+    doc = read_mapping(
+        path,
+        "Tệp hồ sơ phải là một khối các trường (khoi, co_quan, loai, …), "
+        "không phải danh sách hay một giá trị đơn.",
+    )
     try:
         record = OfficialDocument.model_validate(doc.data)
     except ValidationError as exc:

@@ -131,3 +131,17 @@ def read_yaml(path: Path) -> YamlDocument:
             [Problem(str(path), "", "", f"Không đọc được tệp: {exc.strerror}.")]
         ) from None
     return parse_yaml(text, str(path))
+
+
+def read_mapping(path: Path, what: str) -> YamlDocument:
+    """Read the YAML file at ``path``, which must hold a mapping of fields.
+
+    ``what`` says, in Vietnamese, what the file must be ("Tệp hồ sơ phải là …").
+
+    Raises:
+        InputError: the file is unreadable, not YAML, or not a mapping.
+    """
+    doc = read_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise InputError([Problem(doc.source, "dòng 1", "", what)])
+    return doc
