@@ -19,7 +19,7 @@ from pipeline.models.document import (
     Recipient,
     RecipientRef,
 )
-from pipeline.models.registry import Addressee, Delivery, Registry, RegistryGroup
+from pipeline.models.registry import Addressee, Delivery, Purpose, Registry, RegistryGroup
 
 #: Loads the communes of a roster file as addressees (name pattern, copies, delivery).
 RosterReader = Callable[[Path, str, int, Delivery], tuple[Addressee, ...]]
@@ -131,6 +131,26 @@ def resolve_distribution(
     return doc.model_copy(update={"noi_nhan": resolved})
 
 
+def _recipient(
+    name: str,
+    ref: RecipientRef | GroupRef,
+    note: str | None,
+    purpose: Purpose | None,
+    members: tuple[Addressee, ...],
+) -> Recipient:
+    """Return the resolved Nơi nhận line: registry defaults under the record's overrides."""
+    return Recipient(
+        ten=name,
+        ghi_chu=ref.ghi_chu or note,
+        dau=ref.dau,
+        ghi_chu_sau_dau=ref.ghi_chu_sau_dau,
+        muc_dich=ref.muc_dich or purpose,
+        so_ban=sum(m.so_ban for m in members),
+        hinh_thuc=members[0].hinh_thuc if len(members) == 1 else "giay",
+        thanh_vien=members,
+    )
+
+
 class _Resolver:
     def __init__(
         self, registry: Registry, doc: YamlDocument, path: Path, roster: RosterReader | None
@@ -157,24 +177,7 @@ class _Resolver:
                 f"Mã nơi nhận “{item.id}” không có trong danh bạ {self.path.name}{extra}."
                 f"{_hint(item.id, self.entries)}"
             )
-        return Recipient(
-            ten=entry.ten,
-            ghi_chu=item.ghi_chu or entry.ghi_chu,
-            dau=item.dau,
-            ghi_chu_sau_dau=item.ghi_chu_sau_dau,
-            muc_dich=item.muc_dich or entry.muc_dich,
-            so_ban=entry.so_ban,
-            hinh_thuc=entry.hinh_thuc,
-            thanh_vien=(
-                Addressee(
-                    ten=entry.ten,
-                    so_ban=entry.so_ban,
-                    hinh_thuc=entry.hinh_thuc,
-                    dia_chi=entry.dia_chi,
-                    email=entry.email,
-                ),
-            ),
-        )
+        return _recipient(entry.ten, item, entry.ghi_chu, entry.muc_dich, (self._member(item.id),))
 
     def _group(self, ref: GroupRef) -> Recipient:
         group = self.groups.get(ref.nhom)
@@ -186,15 +189,7 @@ class _Resolver:
         members = [self._member(m) for m in group.thanh_vien]
         if group.tat_ca_xa is not None:
             members.extend(self._communes(group))
-        return Recipient(
-            ten=group.ten,
-            ghi_chu=ref.ghi_chu or group.ghi_chu,
-            dau=ref.dau,
-            ghi_chu_sau_dau=ref.ghi_chu_sau_dau,
-            muc_dich=ref.muc_dich or group.muc_dich,
-            so_ban=sum(m.so_ban for m in members),
-            thanh_vien=tuple(members),
-        )
+        return _recipient(group.ten, ref, group.ghi_chu, group.muc_dich, tuple(members))
 
     def _member(self, ident: str) -> Addressee:
         e = self.entries[ident]
