@@ -16,11 +16,13 @@ import docx
 import pytest
 from docx.shared import Length
 from docxtpl import DocxTemplate
+from lxml import etree  # type: ignore[import-untyped]
 
 from pipeline import api
 from pipeline.batch import plan_batch
 from pipeline.batch.fill import RowPlace, commune_document
 from pipeline.compliance import CheckReport, TemplateCheck, check_docx, iter_paragraphs
+from pipeline.compliance.paras import paragraph_text
 from pipeline.context import build_document_context
 from pipeline.models import OfficialDocument
 from pipeline.rendering import PreparedTemplate, zip_bytes
@@ -103,6 +105,9 @@ _BROKEN = [
     ("ke-hoach-ubnd-xa", ">TM. ", ">T/M ", "SIGN_PREFIX"),
     ("ke-hoach-ubnd-xa", "./.<", ".<", "BODY_END"),
     ("ke-hoach-dang-uy-xa", "Đảng uỷ xã", "Huyện uỷ Định Hoá", "DISTRICT_BODY"),
+    # Words only, with the formatting untouched, can break a rule decided once per
+    # template (the case of an element): the reused verdict must not hide it.
+    ("xa-phu-dinh", ">KẾ HOẠCH<", ">Kế hoạch<", "ELEMENT_STYLE"),
 ]
 
 
@@ -209,3 +214,18 @@ def test_outputs_have_the_same_text_and_formatting_as_plain_docxtpl(
         target = tmp_path / f"{name}.docx"
         reference.save(target)
         assert _look(ours) == _look(target.read_bytes()), name
+
+
+def test_paragraph_text_reads_tabs_breaks_hyphens_but_not_a_text_box_s_words() -> None:
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    plain = etree.fromstring(
+        f'<w:p xmlns:w="{ns}"><w:r><w:t>Số 12</w:t><w:tab/><w:t>KH</w:t><w:br/></w:r>'
+        "<w:r><w:noBreakHyphen/><w:t>ĐU</w:t></w:r></w:p>"
+    )
+    assert paragraph_text(plain) == "Số 12 KH -ĐU"
+    boxed = etree.fromstring(
+        f'<w:p xmlns:w="{ns}"><w:r><w:t>Nơi nhận:</w:t></w:r><w:r><w:pict><w:txbxContent>'
+        "<w:p><w:r><w:t>trong hộp</w:t></w:r></w:p></w:txbxContent></w:pict></w:r>"
+        "<w:r><w:tab/><w:t>x</w:t></w:r></w:p>"
+    )
+    assert paragraph_text(boxed) == "Nơi nhận: x"

@@ -100,6 +100,20 @@ def test_templates_cannot_change_their_data(tmp_path: Path) -> None:
         render_to_bytes(PreparedTemplate.load(path), {"items": ["a"]})
 
 
+def test_the_sandbox_refuses_as_often_as_it_is_asked(tmp_path: Path) -> None:
+    # The environment remembers its verdict per (type, attribute): a safe read of one
+    # attribute must not open another of the same type, and a refusal stays a refusal.
+    safe = PreparedTemplate.load(_template(tmp_path, "{{ x.upper() }} {{ items.index('a') }}"))
+    unsafe = PreparedTemplate.load(
+        _template(tmp_path, "{{ items.index('a') }}{{ items.append('x') }}{{ x.__class__ }}")
+    )
+    data = {"x": NASTY, "items": ["a"]}
+    for _ in range(3):
+        assert _texts(render_to_bytes(safe, data))[0] == f"{NASTY.upper()} 0"
+        with pytest.raises(TemplateProblem, match="không an toàn"):
+            render_to_bytes(unsafe, data)
+
+
 def test_syntax_error_is_reported_when_the_template_is_loaded(tmp_path: Path) -> None:
     path = _template(tmp_path, "Xin chào", "{% for x in %}")
     with pytest.raises(TemplateProblem, match="cú pháp"):

@@ -48,6 +48,8 @@ class CheckContext:
     issued: date | None = None
     year: int | None = None
     _runs: dict[int, list[tuple[Any, RunFormat]]] = field(default_factory=dict)
+    #: What several rules read of the document, computed by the first (see rules_page).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def family(self) -> str:

@@ -231,7 +231,9 @@ class _Finder:
     # -- closing block and body -----------------------------------------------------
     def _closing_and_body(self, rest: list[Para]) -> None:
         lay = self.layout
-        widths = {p.table: max(q.col or 0 for q in rest if q.table == p.table) for p in rest}
+        widths: dict[int | None, int] = {}  # table → its number of columns
+        for p in rest:
+            widths[p.table] = max(widths.get(p.table, 0), p.col or 0)
         lay.label = next(
             (
                 p

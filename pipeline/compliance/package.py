@@ -11,7 +11,7 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,8 @@ class Package:
         theme_fonts: theme font slots ("minorHAnsi" …) → typeface.
         parts: header/footer parts by relationship id → (part name, root).
         pages: the page count Word or LibreOffice last saved (docProps/app.xml), if any.
+        paragraphs: the read paragraphs of ``parts`` by relationship id, filled on first
+            use; documents sharing their header and footer parts share this too.
     """
 
     name: str
@@ -59,6 +61,7 @@ class Package:
     theme_fonts: dict[str, str] = field(default_factory=dict)
     parts: dict[str, tuple[str, Any]] = field(default_factory=dict)
     pages: int | None = None
+    paragraphs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def body(self) -> Any:
@@ -153,7 +156,8 @@ def _pages(parse: PartParser) -> int | None:
     return int((node.text or "0").strip())
 
 
-def _main_part(parse: PartParser) -> str:
+def main_part(parse: PartParser) -> str:
+    """Return the name of the package's main document part."""
     for rel in _relationships(parse, "").values():
         if rel[0] == "officeDocument":
             return rel[1]
@@ -167,10 +171,8 @@ def load_package(parse: PartParser, name: str) -> Package:
         InputError: the package has no Word body.
         ValueError, etree.XMLSyntaxError: a part is too large or not XML.
     """
-    main = _main_part(parse)
-    document = parse(main)
-    if document is None or document.find(w("body")) is None:
-        raise _unreadable(name, "không có phần nội dung word/document.xml")
+    main = main_part(parse)
+    document = _with_body(parse(main), name)
     rels = _relationships(parse, main)
     by_type = {kind: target for kind, target in rels.values()}
     package = Package(name, document, parse(by_type.get("styles", "")))
@@ -182,6 +184,23 @@ def load_package(parse: PartParser, name: str) -> Package:
                 package.parts[rid] = (target, root)
     package.pages = _pages(parse)
     return package
+
+
+def with_document(package: Package, document: Any, name: str) -> Package:
+    """Return ``package`` with another main document part, everything else shared
+    (styles, theme, header and footer parts: a document rendered from a template whose
+    only tagged part is the main one).
+
+    Raises:
+        InputError: ``document`` has no Word body.
+    """
+    return replace(package, name=name, document=_with_body(document, name))
+
+
+def _with_body(document: Any, name: str) -> Any:
+    if document is None or document.find(w("body")) is None:
+        raise _unreadable(name, "không có phần nội dung word/document.xml")
+    return document
 
 
 def open_package(data: bytes | Path, name: str | None = None) -> Package:

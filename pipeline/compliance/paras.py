@@ -28,11 +28,13 @@ NS = {
 }
 _TEXT = "w:t|w:tab|w:br|w:cr|w:noBreakHyphen"
 _OWN = "[not(ancestor::w:txbxContent)]"
-_DRAWING_EXTENT = f".//wp:extent{_OWN}"
 # Compiled once: a check runs them on every paragraph of every document.
 _TEXT_NODES = etree.XPath(f".//*[self::{_TEXT.replace('|', ' or self::')}]{_OWN}", namespaces=NS)
 _RUNS = etree.XPath(f".//w:r{_OWN}", namespaces=NS)
 _PARAS = etree.XPath(f".//w:p{_OWN}", namespaces=NS)
+_EXTENTS = etree.XPath(f".//wp:extent{_OWN}", namespaces=NS)
+_VML_LINES = etree.XPath(f".//v:line{_OWN}", namespaces=NS)
+_VML_SHAPES = etree.XPath(f".//v:rect{_OWN}|.//v:shape{_OWN}", namespaces=NS)
 EXCERPT = 70
 
 
@@ -41,14 +43,36 @@ def fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+_T, _TAB, _BR, _CR, _NB_HYPHEN, _TEXT_BOX = (
+    f"{{{W_NS}}}{tag}" for tag in ("t", "tab", "br", "cr", "noBreakHyphen", "txbxContent")
+)
+
+
 def paragraph_text(p: Any) -> str:
     """Return the visible text of paragraph ``p`` (tabs and breaks as spaces), unfolded."""
     out = []
-    for node in _TEXT_NODES(p):
-        tag = node.tag.rsplit("}", 1)[-1]
-        if tag == "t":
+    # One pass in document order; a text box's own paragraphs are not this one's text,
+    # so a paragraph holding one (rare) takes the slower XPath that leaves them out.
+    for node in p.iter(_T, _TAB, _BR, _CR, _NB_HYPHEN, _TEXT_BOX):
+        tag = node.tag
+        if tag == _T:
             out.append(node.text or "")
-        elif tag == "noBreakHyphen":
+        elif tag == _TEXT_BOX:
+            return _boxed_paragraph_text(p)
+        elif tag == _NB_HYPHEN:
+            out.append("-")
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+def _boxed_paragraph_text(p: Any) -> str:
+    out = []
+    for node in _TEXT_NODES(p):
+        tag = node.tag
+        if tag == _T:
+            out.append(node.text or "")
+        elif tag == _NB_HYPHEN:
             out.append("-")
         else:
             out.append(" ")
@@ -181,16 +205,16 @@ def _vml_length(value: str | None) -> float | None:
 
 def drawn_line_mm(p: Any) -> float | None:
     """Return the length in mm of a horizontal line drawn in ``p`` (shape), or None."""
-    for extent in p.xpath(_DRAWING_EXTENT, namespaces=NS):
+    for extent in _EXTENTS(p):
         cx, cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
         if cx > 0 and cy <= 54000:  # at most 1.5 mm high: a line, not a picture
             return cx / 36000
-    for line in p.xpath(f".//v:line{_OWN}", namespaces=NS):
+    for line in _VML_LINES(p):
         start = [_vml_length(x) for x in (line.get("from") or "0,0").split(",")]
         end = [_vml_length(x) for x in (line.get("to") or "0,0").split(",")]
         if None not in start and None not in end and len(start) == len(end) == 2:
             return abs((end[0] or 0) - (start[0] or 0))
-    for shape in p.xpath(f".//v:rect{_OWN}|.//v:shape{_OWN}", namespaces=NS):
+    for shape in _VML_SHAPES(p):
         style = dict(
             item.split(":", 1) for item in (shape.get("style") or "").split(";") if ":" in item
         )

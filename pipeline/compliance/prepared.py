@@ -40,9 +40,11 @@ from pipeline.compliance.package import (
     Package,
     PartReader,
     load_package,
+    main_part,
     parse_part,
     unreadable_xml,
     w,
+    with_document,
 )
 from pipeline.compliance.paras import Para
 from pipeline.compliance.reader import StyleResolver
@@ -84,6 +86,8 @@ _MAX_VERDICTS = 16
 _MISSING = object()
 
 Signature = frozenset[Hashable]
+#: A paragraph, its role in the layout, whether it reads as a heading, its case.
+Fact = tuple[Para, tuple[str, bool] | None, bool | None, tuple[bool, ...] | None]
 
 
 class TemplateCheck:
@@ -100,6 +104,8 @@ class TemplateCheck:
         self._parsed: dict[str, Any] = {}
         self._resolvers: dict[tuple[Any, ...], StyleResolver] = {}
         self._verdicts: dict[str, list[tuple[Signature, dict[str, RuleResult]]]] = {}
+        self._exact: dict[Hashable, dict[str, RuleResult]] = {}
+        self._skeleton: Package | None = None
         #: How many times the template rules were evaluated (tests, benchmarks).
         self.template_evaluations = 0
 
@@ -135,6 +141,25 @@ class TemplateCheck:
             UsageError: see :func:`pipeline.compliance.check_package`.
         """
 
+        try:
+            package = self._package(rendered, name)
+        except (etree.XMLSyntaxError, ValueError) as exc:
+            raise unreadable_xml(name, exc) from None
+        prepared = prepare_check(package, profile_id, self._resolver(package))
+        cached = self._template_verdict(prepared, _masked(rendered))
+        return prepared.report(
+            tuple(cached.get(spec.id) or run_rule(spec, prepared.ctx) for spec in prepared.specs)
+        )
+
+    def _package(self, rendered: Mapping[str, bytes], name: str) -> Package:
+        """Return the document's package: the template's parts as parsed once, the
+        rendered ones parsed from ``rendered``.
+
+        Raises:
+            InputError: the document has no Word body.
+            ValueError, etree.XMLSyntaxError: a rendered part is too large or not XML.
+        """
+
         def parse(part: str) -> Any | None:
             if part in rendered:
                 return parse_part(rendered[part], part)
@@ -142,60 +167,89 @@ class TemplateCheck:
                 return None  # a part the template renders but this document lacks
             return self._template_part(part)
 
-        try:
-            package = load_package(parse, name)
-        except (etree.XMLSyntaxError, ValueError) as exc:
-            raise unreadable_xml(name, exc) from None
-        prepared = prepare_check(package, profile_id, self._resolver(package))
-        cached = self._template_verdict(prepared)
-        return prepared.report(
-            tuple(cached.get(spec.id) or run_rule(spec, prepared.ctx) for spec in prepared.specs)
-        )
+        if self._skeleton is None:
+            main = main_part(self._template_part)
+            if self._rendered != {main}:
+                return load_package(parse, name)
+            self._skeleton = load_package(self._template_part, self.name)
+        main = next(iter(self._rendered))
+        if rendered.keys() != {main}:
+            return load_package(parse, name)
+        # Only the main part differs from the template: share the rest, and the
+        # header and footer paragraphs read from it.
+        return with_document(self._skeleton, parse_part(rendered[main], main), name)
 
-    def _template_verdict(self, prepared: PreparedCheck) -> dict[str, RuleResult]:
+    def _template_verdict(
+        self, prepared: PreparedCheck, masked: tuple[tuple[str, bytes], ...]
+    ) -> dict[str, RuleResult]:
         """Return the results of the template rules for this document: reused when its
-        format signature holds nothing new, else evaluated on it (and kept)."""
-        signature = self.signature(prepared)
+        format signature holds nothing new, else evaluated on it (and kept).
+
+        A document whose rendered parts are those of one already seen but for the
+        words (``masked``), with the same role, heading and case for every paragraph,
+        has that document's signature: it is found without computing it.
+        """
+        facts = self._facts(prepared)
+        exact = (prepared.ctx.profile.id, masked, tuple(fact[1:] for fact in facts))
+        found = self._exact.get(exact)
+        if found is not None:
+            return found
+        signature = self.signature(prepared, facts)
         verdicts = self._verdicts.setdefault(prepared.ctx.profile.id, [])
-        for known, results in verdicts:
-            if signature <= known:
-                return results
-        self.template_evaluations += 1
-        results = {
-            spec.id: run_rule(spec, prepared.ctx)
-            for spec in prepared.specs
-            if spec.id in TEMPLATE_RULES
-        }
-        verdicts.append((signature, results))
-        del verdicts[:-_MAX_VERDICTS]
+        results = next((found for known, found in verdicts if signature <= known), None)
+        if results is None:
+            self.template_evaluations += 1
+            results = {
+                spec.id: run_rule(spec, prepared.ctx)
+                for spec in prepared.specs
+                if spec.id in TEMPLATE_RULES
+            }
+            verdicts.append((signature, results))
+            del verdicts[:-_MAX_VERDICTS]
+        if len(self._exact) >= _MAX_VERDICTS:
+            self._exact.pop(next(iter(self._exact)))
+        self._exact[exact] = results
         return results
 
-    def signature(self, prepared: PreparedCheck) -> Signature:
+    @staticmethod
+    def _facts(prepared: PreparedCheck) -> list[Fact]:
+        """Return, per paragraph, what the template rules read of it besides its
+        formatting: its role in the layout (title, number, summary line n, body…),
+        whether its text reads as a heading, and the case of its text."""
+        ctx = prepared.ctx
+        roles = _roles(ctx.layout)
+        out = []
+        for para in ctx.layout.paras:
+            role = roles.get(id(para))
+            heading = heading_spec(ctx, para) is not None if role == ("body", False) else None
+            element = role is not None and role[0] in _ROLES
+            out.append((para, role, heading, _case(para.text) if heading or element else None))
+        return out
+
+    def signature(
+        self,
+        prepared: PreparedCheck,
+        facts: list[Fact] | None = None,
+    ) -> Signature:
         """Return everything the template rules look at in this document, but the words.
 
-        Per paragraph: its formatting (:meth:`StyleResolver.format_key`), its role in the
-        layout (title, number, summary line n, body…), whether its text reads as a
-        heading, and the case of its text; which body paragraph follows which; the
+        Per paragraph: its formatting (the properties of the paragraph and its runs, its
+        table's style) and :meth:`_facts`; which body paragraph follows which; the
         sections; the header and footer parts.
         """
         ctx = prepared.ctx
-        roles = _roles(ctx.layout)
         keys: set[Hashable] = set()
         previous = None
-        for para in ctx.layout.paras:
-            role = roles.get(id(para))
-            body = role == ("body", False)
-            heading = heading_spec(ctx, para) is not None if body else None
-            element = role is not None and role[0] in _ROLES
+        for para, role, heading, case in facts if facts is not None else self._facts(prepared):
             key = (
                 _format_key(para.el),
                 ctx.resolver.table_key(para.el) if para.table is not None else (),
                 role,
                 heading,
-                _case(para.text) if heading or element else None,
+                case,
             )
             keys.add(key)
-            if body:
+            if role == ("body", False):
                 keys.add(("next", previous, key))
                 previous = key
         sections = [etree.tostring(s, with_tail=False) for s in ctx.package.body.iter(w("sectPr"))]
@@ -220,6 +274,11 @@ def _roles(layout: Layout) -> dict[int, tuple[str, bool]]:
     return roles
 
 
+def _masked(rendered: Mapping[str, bytes]) -> tuple[tuple[str, bytes], ...]:
+    """Return the rendered parts with their words left out (see :func:`_format_key`)."""
+    return tuple((part, _WORDS.sub(b">x<", data)) for part, data in sorted(rendered.items()))
+
+
 def _format_key(p: Any) -> bytes:
     """Return the XML of paragraph ``p`` with its words left out (each printing text
     as "x", blank text as it is): every property of the paragraph and its runs."""
@@ -232,10 +291,15 @@ _WORDS = re.compile(rb">[^<]*[^\s<][^<]*<")
 def _case(text: str) -> tuple[bool, ...]:
     """Return what the case rules read of ``text``: upper-case, a word starting with a
     lower-case letter, first letter upper-case, more than three letters."""
-    first = next((c for c in text if c.isalpha()), "")
+    letters = ""
+    for char in text:  # the first four letters are all it needs
+        if char.isalpha():
+            letters += char
+            if len(letters) > 3:
+                break
     return (
         text == text.upper(),
         any(w[0].isalpha() and not w[0].isupper() for w in text.split()),
-        first.isupper(),
-        sum(c.isalpha() for c in text) > 3,
+        letters[:1].isupper(),
+        len(letters) > 3,
     )

@@ -10,7 +10,7 @@ from typing import Any
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated
 from pipeline.compliance.package import R_NS, w, wattr
-from pipeline.compliance.paras import NS, Para, part_paragraphs
+from pipeline.compliance.paras import Para, part_paragraphs
 from pipeline.compliance.reader import TWIPS_PER_MM
 from pipeline.compliance.report import Location
 
@@ -34,9 +34,16 @@ class Section:
 
 
 def sections(ctx: CheckContext) -> list[Section]:
-    """Return the document's sections in order."""
+    """Return the document's sections in order (read once per document)."""
+    found: list[Section] | None = ctx.memo.get("sections")
+    if found is None:
+        found = ctx.memo["sections"] = _sections(ctx)
+    return found
+
+
+def _sections(ctx: CheckContext) -> list[Section]:
     out = []
-    for number, sect in enumerate(ctx.package.body.xpath(".//w:sectPr", namespaces=NS), 1):
+    for number, sect in enumerate(ctx.package.body.iter(w("sectPr")), 1):
         size, mar = sect.find(w("pgSz")), sect.find(w("pgMar"))
 
         def twips(node: Any, name: str, default: int = 0) -> float:
@@ -111,8 +118,7 @@ def _field_paras(ctx: CheckContext, rid: str | None) -> Iterator[Para]:
     """Yield the paragraphs of part ``rid`` that hold a PAGE field."""
     if not rid or rid not in ctx.package.parts:
         return
-    name, root = ctx.package.parts[rid]
-    for para in part_paragraphs(root, name):
+    for para in _part_paras(ctx, rid):
         instr = [t.text or "" for t in para.el.iter(w("instrText"))]
         instr += [wattr(f, "instr") or "" for f in para.el.iter(w("fldSimple"))]
         if any(_PAGE_FIELD.match(text) for text in instr):
@@ -189,9 +195,18 @@ def all_text_paras(ctx: CheckContext) -> list[Para]:
     used = {rid for sec in sections(ctx) for rid in sec.refs.values()}
     for rid in sorted(used):
         if rid in ctx.package.parts:
-            name, root = ctx.package.parts[rid]
-            paras.extend(part_paragraphs(root, name))
+            paras.extend(_part_paras(ctx, rid))
     return paras
+
+
+def _part_paras(ctx: CheckContext, rid: str) -> list[Para]:
+    """Return the paragraphs of header/footer part ``rid``, read once per package."""
+    cache = ctx.package.paragraphs
+    found: list[Para] | None = cache.get(rid)
+    if found is None:
+        name, root = ctx.package.parts[rid]
+        found = cache[rid] = part_paragraphs(root, name)
+    return found
 
 
 def _wrong_fonts(ctx: CheckContext, para: Para) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -83,6 +83,33 @@ def table_filter(table: TableLike, width: int = TEXT_WIDTH_TWIPS) -> Markup:
     )
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with its verdict on each attribute remembered.
+
+    Whether the sandbox lets a template read ``obj.attr`` depends on ``type(obj)`` and
+    ``attr`` alone (internal attributes of functions, frames, generators…; a leading
+    underscore; methods that change a list, dict or set). A batch reads the same few
+    dozen attributes of the same few types on every document, so each verdict is
+    worked out once (at most ``_MAX_VERDICTS`` of them: a template looping over
+    made-up names must not grow the memo without end).
+    """
+
+    _MAX_VERDICTS = 4096
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        safe = self._verdicts.get(key)
+        if safe is None:
+            safe = super().is_safe_attribute(obj, attr, value)
+            if len(self._verdicts) < self._MAX_VERDICTS:
+                self._verdicts[key] = safe
+        return safe
+
+
 @cache
 def environment() -> ImmutableSandboxedEnvironment:
     """Return the shared Jinja environment (sandboxed, StrictUndefined, autoescape).
@@ -90,7 +117,7 @@ def environment() -> ImmutableSandboxedEnvironment:
     A template is untrusted input: it may not reach Python internals, may not
     change the data it is given, and fails on any name the data does not have.
     """
-    env = ImmutableSandboxedEnvironment(
+    env = _Sandbox(
         undefined=StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,

@@ -27,7 +27,6 @@ from pipeline.rendering.zipfile_raw import Member, read_members
 _PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG = re.compile(r"\{\{|\{%|\{#")
 _PARA_START = re.compile(r"<w:p([ >])")
-_PARA_BACK = re.compile(r"\n<w:p([ >])")
 _XML_TAG = re.compile(r"<[^>]+>")
 _UNDEFINED = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
 
@@ -189,7 +188,8 @@ class PreparedTemplate:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateProblem([self._problem(part, exc, f"Lỗi khi điền mẫu: {exc}.")]) from None
-        return _PARA_BACK.sub(r"<w:p\1", out)
+        # Undo _patch's line breaks (str.replace: a regular expression costs more here).
+        return out.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
 
     def _problem(self, part: _Part, exc: Exception, message: str) -> Problem:
         lineno = _template_line(exc)
