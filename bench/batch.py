@@ -18,7 +18,7 @@ in a fresh subprocess (so that peak RSS is that variant's own):
   (.noi-nhan.docx and .noi-nhan.csv), as ``vanban batch`` does by default.
 
 Then N=200 and N=2000 of ``jobs1`` (the whole pipeline in one process) for the memory
-ratio. The last line is ``speedup_jobs1_vs_docxtpl=<x> speedup_jobs2_vs_docxtpl=<y>
+ratio, and N=3321 (every commune of the country) of ``jobs2``. The last line is ``speedup_jobs1_vs_docxtpl=<x> speedup_jobs2_vs_docxtpl=<y>
 rss_ratio_2000_vs_200=<z>`` (speed-ups on plans only, as docxtpl makes plans only).
 """
 
@@ -42,6 +42,8 @@ EXAMPLES = ROOT / "inputs" / "examples"
 SPEC = "ke-hoach-sap-xep.batch.yaml"
 ROSTER = "xa-thai-nguyen.csv"
 CODE, NAME = 0, 1
+#: Communes in the country after the 2025 reorganisation (the issue's national roll-out).
+COUNTRY = 3321
 
 
 def make_inputs(folder: Path, count: int) -> Path:
@@ -175,7 +177,14 @@ def main(argv: list[str]) -> None:
         print(_row("jobs1", 200, small), flush=True)
         large = measure("jobs1", 2000, work)
         print(_row("jobs1", 2000, large), flush=True)
+        country = measure("jobs2", COUNTRY, work)
+        print(_row("jobs2", COUNTRY, country), flush=True)
     per_doc = {k: v["seconds"] / v["docs"] for k, v in results.items()}
+    print(
+        f"every commune of the country (N={COUNTRY}, -j 2): {country['seconds']:.2f} s "
+        f"in the command, {country['process_seconds']:.2f} s as a process "
+        "(interpreter start and imports included)"
+    )
     print(
         f"jobs2 vs jobs1: {per_doc['jobs1'] / per_doc['jobs2']:.2f}x (plans only), "
         f"{per_doc['jobs1+lists'] / per_doc['jobs2+lists']:.2f}x (with lists)"

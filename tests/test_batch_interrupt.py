@@ -21,7 +21,7 @@ from pipeline import api
 from pipeline.batch import BatchOptions
 from tests.batch_helpers import BATCH, make_batch, many_rows
 
-COMMUNES = 300
+COMMUNES = 600  # enough that a stop or a kill lands mid-run on a fast machine
 
 
 VANBAN = Path(sys.executable).with_name("vanban")

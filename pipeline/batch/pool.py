@@ -1,10 +1,11 @@
 """Render jobs in this process or in a pool of workers, yielding outcomes as they finish.
 
-A few tasks per worker are in flight at a time, so memory does not grow with the
-roster. Ctrl-C and SIGTERM become a stop request, honoured between communes: nothing
-new is started, the plans being written are finished and their outcomes yielded, so
-that every file on disk is whole and recorded (a second Ctrl-C stops at once). A
-worker killed outright breaks the pool: the communes not done are yielded as lost.
+A few tasks (of up to :data:`CHUNK` communes each) per worker are in flight at a time,
+so memory does not grow with the roster. Ctrl-C and SIGTERM become a stop request,
+honoured between tasks: nothing new is started, the plans being written are finished
+and their outcomes yielded, so that every file on disk is whole and recorded (a second
+Ctrl-C stops at once). A worker killed outright breaks the pool: the communes not done
+are yielded as lost.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from types import FrameType
 from typing import Any
 
 from pipeline.batch.plan import Job
-from pipeline.batch.worker import Outcome, Recipe, Renderer, run_job, start_worker
+from pipeline.batch.worker import Outcome, Recipe, Renderer, run_jobs, start_worker
 from pipeline.errors import Problem
 
 #: Tasks in flight per worker: enough to keep each busy, few enough to hold little.
 IN_FLIGHT = 4
+#: Communes per task at most: a plan takes a few milliseconds, about what sending a
+#: task to a worker and its outcome back costs; a stop waits for at most this many.
+CHUNK = 8
 #: How often (seconds) a waiting run looks whether it was asked to stop.
 POLL = 0.2
 
@@ -109,26 +113,27 @@ class Outcomes:
     def _in_pool(self, executor: ProcessPoolExecutor) -> Iterator[Outcome]:
         source = self.recipe.roster_source
         queue = deque(self.jobs)
-        pending: dict[Future[Outcome], Job] = {}
-        limit = IN_FLIGHT * _size(executor)
+        pending: dict[Future[list[Outcome]], tuple[Job, ...]] = {}
+        workers = _size(executor)
+        limit = IN_FLIGHT * workers
         broken = False
         try:
             while True:
                 if self.stop():
                     queue.clear()
                     pending = {f: j for f, j in pending.items() if not f.cancel()}
-                broken = broken or not _submit(executor, queue, pending, limit)
+                broken = broken or not _submit(executor, queue, pending, limit, workers)
                 if not pending:
                     break
                 done, _ = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
                 for future in done:
-                    job = pending.pop(future)
+                    jobs = pending.pop(future)
                     error = future.exception()
                     if error is None:
-                        yield future.result()
+                        yield from future.result()
                     else:
                         broken = broken or isinstance(error, BrokenProcessPool)
-                        yield lost(job, source)
+                        yield from (lost(job, source) for job in jobs)
             yield from (lost(job, source) for job in queue)
         except KeyboardInterrupt:  # asked twice, or outside the main thread
             executor.shutdown(wait=True, cancel_futures=True)
@@ -161,23 +166,28 @@ def _context() -> multiprocessing.context.BaseContext:
 def _submit(
     executor: ProcessPoolExecutor,
     queue: deque[Job],
-    pending: dict[Future[Outcome], Job],
+    pending: dict[Future[list[Outcome]], tuple[Job, ...]],
     limit: int,
+    workers: int,
 ) -> bool:
-    """Top ``pending`` up to ``limit`` from ``queue``; return False if the pool is broken."""
+    """Top ``pending`` up to ``limit`` tasks from ``queue``; return False if the pool is
+    broken. Tasks shrink towards the end so that the workers finish together."""
     while queue and len(pending) < limit:
+        size = max(1, min(CHUNK, len(queue) // (IN_FLIGHT * workers)))
+        jobs = tuple(queue[i] for i in range(size))
         try:
-            pending[executor.submit(run_job, queue[0])] = queue[0]
+            pending[executor.submit(run_jobs, jobs)] = jobs
         except BrokenProcessPool:
             return False
-        queue.popleft()
+        for _ in jobs:
+            queue.popleft()
     return True
 
 
-def _finished(pending: dict[Future[Outcome], Job]) -> Iterator[Outcome]:
+def _finished(pending: dict[Future[list[Outcome]], tuple[Job, ...]]) -> Iterator[Outcome]:
     for future in pending:
         if future.done() and not future.cancelled() and future.exception() is None:
-            yield future.result()
+            yield from future.result()
 
 
 def lost(job: Job, source: str) -> Outcome:

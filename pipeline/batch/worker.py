@@ -161,6 +161,8 @@ def start_worker(recipe: Recipe) -> None:
     _WORKER["renderer"] = Renderer(recipe)
 
 
-def run_job(job: Job) -> Outcome:
-    """Render one commune in a worker started by :func:`start_worker`."""
-    return _WORKER["renderer"].run(job)
+def run_jobs(jobs: tuple[Job, ...]) -> list[Outcome]:
+    """Render a few communes, one after the other, in a worker started by
+    :func:`start_worker` (one task for several plans: less to send back and forth)."""
+    renderer = _WORKER["renderer"]
+    return [renderer.run(job) for job in jobs]
