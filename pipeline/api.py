@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch
@@ -44,17 +44,12 @@ from pipeline.pdf import (
 from pipeline.pdf import render_preview as _render_preview
 from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
 from pipeline.rendering.template import compile_part, patch_part
-from pipeline.reporting import (
-    NewPeriod,
-    PreparedPeriod,
-    check_period,
-    new_period,
-    prepare_period,
-    prepare_periods,
-    write_period,
-)
-from pipeline.reporting.run import PERIODS_OUTPUT, ReportContext
 from pipeline.templates import builtin_dir, find_template
+
+# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
+# imported by the functions that need it, so that batches and single documents do not.
+if TYPE_CHECKING:
+    from pipeline.reporting import NewPeriod, PreparedPeriod
 
 _TYPE_SLUGS = {"CTr": "chuong-trinh", "KH": "ke-hoach"}
 
@@ -223,6 +218,9 @@ def build(
     found (``**/*.batch.yaml``) is built too, into ``build_dir/<batch>/``
     (``BuildReport.batches``; ``batch_progress(name)`` shows each one's progress).
     """
+    from pipeline.reporting import check_period, prepare_periods
+    from pipeline.reporting.run import PERIODS_OUTPUT
+
     libreoffice = find_libreoffice() if pdf else None
     loaded = load_all(document_inputs(inputs_dir))
     # Batch specs are checked before anything is written, like the documents.
@@ -278,6 +276,8 @@ def build(
 
 def _write_period(period: PreparedPeriod, build_dir: Path, done: list[Rendered]) -> list[Any]:
     """Write a prepared period's reports; add them to ``done``; return manifest entries."""
+    from pipeline.reporting import write_period
+
     entries = write_period(period, build_dir)
     source = period.inputs.folder / "bao-cao.yaml"
     for document, entry in zip(period.documents, entries, strict=True):
@@ -293,6 +293,8 @@ def validate_period(folder: Path, templates_dir: Path | None = None) -> Prepared
     Raises:
         InputError: any input of the period is invalid, with file, line or row, field.
     """
+    from pipeline.reporting import prepare_period
+
     return prepare_period(folder, templates_dir)
 
 
@@ -302,6 +304,8 @@ def build_period(
     """Render the reports of the period ``folder`` into ``build_dir/periods/<ID>/``: the
     issuing body's report and one per commune. Nothing is written unless every input
     is valid and (with ``check``) every report passes the format check."""
+    from pipeline.reporting import check_period, prepare_period
+
     period = prepare_period(folder, templates_dir)
     if check:
         _raise_unless_compliant(check_period(period))
@@ -313,6 +317,8 @@ def build_period(
 def create_period(periods_dir: Path, period_id: str, previous_id: str | None = None) -> NewPeriod:
     """Create the period folder ``periods_dir/period_id`` from the previous period (see
     :func:`pipeline.reporting.new_period`); an existing period is never changed."""
+    from pipeline.reporting import new_period
+
     return new_period(periods_dir, period_id, previous_id)
 
 
@@ -444,12 +450,17 @@ def preview(
 
 # -- format check and template lint ------------------------------------------------------
 
-#: The data each kind of template is filled with (lint checks variables against these).
-TEMPLATE_MODELS: dict[str, type] = {
-    "văn bản": DocumentContext,
-    "danh sách nơi nhận": DistributionListContext,
-    "báo cáo": ReportContext,
-}
+
+def template_models() -> dict[str, type]:
+    """Return the data each kind of template is filled with (lint checks variables
+    against these)."""
+    from pipeline.reporting.run import ReportContext
+
+    return {
+        "văn bản": DocumentContext,
+        "danh sách nơi nhận": DistributionListContext,
+        "báo cáo": ReportContext,
+    }
 
 
 def check_output(data: bytes, doc: OfficialDocument, source: Path) -> list[Problem]:
@@ -507,7 +518,7 @@ def lint_templates(
         data = path.read_bytes()
         candidates = [
             (kind, lint_template(data, str(path), jinja, dataclass_variables(model)))
-            for kind, model in TEMPLATE_MODELS.items()
+            for kind, model in template_models().items()
         ]
         out[path] = min(candidates, key=lambda c: sum(f.kind == "undefined" for f in c[1]))
     return out

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,7 +23,9 @@ from pipeline.console import BatchProgress, echo_batches, run_interruptible
 from pipeline.errors import VanbanError
 from pipeline.pdf import DEFAULT_DPI, PdfReport
 from pipeline.profiles import PROFILE_IDS
-from pipeline.reporting import PreparedPeriod
+
+if TYPE_CHECKING:
+    from pipeline.reporting import PreparedPeriod
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -356,7 +358,10 @@ def preview(file: Path, page: int, output: Path | None, dpi: int) -> None:
     click.echo(f"Đã tạo ảnh trang {result.page}{total}: {result.output}")
 
 
-_CHECK_HELP = f"""Kiểm tra thể thức các văn bản FILES (.docx) theo quy định.
+@cache
+def _check_help() -> str:
+    """Return the help of ``vanban check``, with the profiles and every rule."""
+    return f"""Kiểm tra thể thức các văn bản FILES (.docx) theo quy định.
 
 Đọc mọi tệp .docx, của vanban hoặc soạn tay trong Word/LibreOffice: khổ giấy, lề,
 phông chữ, cỡ và kiểu chữ từng thành phần (đọc cả kiểu chữ - style - và định dạng kế
@@ -373,7 +378,20 @@ trước 27/5/2026 theo HD 36, từ ngày đó theo HD 05).
 Mã thoát: 0 không có lỗi; 1 có lỗi thể thức; 2 có tệp không đọc được."""
 
 
-@main.command("check", help=_CHECK_HELP, epilog=None)
+class _CheckCommand(_VnCommand):
+    """``vanban check``: its help lists every rule of the catalogue, which is read when
+    the help is shown, not at every start of ``vanban``."""
+
+    @property
+    def help(self) -> str:
+        return _check_help()
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        """Ignore the help click sets: :func:`_check_help` makes it."""
+
+
+@main.command("check", cls=_CheckCommand, epilog=None)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--profile",

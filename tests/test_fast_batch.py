@@ -22,7 +22,10 @@ from pipeline import api
 from pipeline.batch import plan_batch
 from pipeline.batch.fill import RowPlace, commune_document
 from pipeline.compliance import CheckReport, TemplateCheck, check_docx, iter_paragraphs
-from pipeline.compliance.paras import paragraph_text
+from pipeline.compliance.package import W_NS
+from pipeline.compliance.paras import flatten, paragraph_text
+from pipeline.compliance.words import Reread
+from pipeline.compliance.words import masked as words_masked
 from pipeline.context import build_document_context
 from pipeline.models import OfficialDocument
 from pipeline.rendering import PreparedTemplate, zip_bytes
@@ -229,3 +232,42 @@ def test_paragraph_text_reads_tabs_breaks_hyphens_but_not_a_text_box_s_words() -
         "<w:r><w:tab/><w:t>x</w:t></w:r></w:p>"
     )
     assert paragraph_text(boxed) == "Nơi nhận: x"
+
+
+def _para_view(paras: list[Any]) -> list[tuple[Any, ...]]:
+    return [(p.text, p.index, p.table, p.row, p.col, round(p.width_mm, 3)) for p in paras]
+
+
+def test_a_part_updated_word_by_word_reads_as_the_same_part_parsed_anew(
+    rendered: list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]],
+) -> None:
+    plans = [(n, t, c) for n, r, t, c in rendered if n.startswith(("xa-", "phuong-"))]
+    (_, template, context), others = plans[0], plans[1:]
+    first = template.render_parts(context)[DOCUMENT]
+    root = etree.fromstring(first)
+    state = Reread.of(first, root, flatten(root.find(f"{{{W_NS}}}body")))
+    assert state is not None
+    for name, _template, other in others:
+        data = template.render_parts(other)[DOCUMENT]
+        # Words with entities the parser expands (an ampersand, a character reference).
+        assert "Đảng uỷ".encode() in data
+        data = data.replace("Đảng uỷ".encode(), "Đảng uỷ &amp; M&#7863;t trận".encode(), 1)
+        paras = state.update(data, words_masked(data))
+        assert paras is not None, name
+        fresh = etree.fromstring(data)
+        assert etree.tostring(state.root) == etree.tostring(fresh), name
+        assert _para_view(paras) == _para_view(flatten(fresh.find(f"{{{W_NS}}}body"))), name
+
+
+def test_a_part_that_differs_in_more_than_words_is_parsed_anew() -> None:
+    def part(body: str) -> bytes:
+        return f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
+
+    one = part("<w:p><w:r><w:t>Số 1</w:t></w:r></w:p>")
+    root = etree.fromstring(one)
+    state = Reread.of(one, root, flatten(root.find(f"{{{W_NS}}}body")))
+    assert state is not None
+    bold = part("<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Số 2</w:t></w:r></w:p>")
+    assert state.update(bold, words_masked(bold)) is None
+    commented = part("<w:p><!-- x --><w:r><w:t>Số 1</w:t></w:r></w:p>")
+    assert Reread.of(commented, etree.fromstring(commented), []) is None

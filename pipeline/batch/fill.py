@@ -1,11 +1,16 @@
 """Fill the base record with one commune's fields, and validate it like any document.
 
-The record data (base record with the spec's ``dien`` merged over it) is walked once
-per commune: a string with placeholders is rendered in the sandboxed text
-environment; a string that is exactly one placeholder (``"{{ xa.so }}"``) takes the
-field's typed value (a number, a date), so that a figure is never re-read from its
-Vietnamese spelling ("1.234" is one thousand two hundred and thirty-four). A string
-that fills to nothing leaves its field out.
+In the record data (base record with the spec's ``dien`` merged over it), a string
+with placeholders is rendered in the sandboxed text environment; a string that is
+exactly one placeholder (``"{{ xa.so }}"``) takes the field's typed value (a number,
+a date), so that a figure is never re-read from its Vietnamese spelling ("1.234" is
+one thousand two hundred and thirty-four). A string that fills to nothing leaves its
+field out.
+
+Where the placeholders are is found once per record data (:func:`slots_of`); a
+commune's record copies only the mappings and lists on the way to them and shares
+everything else with the data. Nothing mutates the data or a filled record
+(Pydantic reads them), so the sharing is safe.
 """
 
 from __future__ import annotations
@@ -23,7 +28,12 @@ from pipeline.errors import InputError, Problem
 from pipeline.loading.problems import data_path, problem_from_error
 from pipeline.models import OfficialDocument
 from pipeline.models.roster import COLUMNS, Commune
-from pipeline.rendering.text import TextTemplateError, has_placeholder, render_text
+from pipeline.rendering.text import (
+    TextTemplateError,
+    compile_text,
+    has_placeholder,
+    render_compiled,
+)
 
 PathKey = tuple[str | int, ...]
 
@@ -64,27 +74,81 @@ class FillFailure(Exception):
         self.error = error
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """A string with placeholders: its source and, if it is exactly one, the field."""
+
+    source: str
+    whole: str | None
+
+
+#: Where the placeholders of a record data are: a slot for a string, else for a
+#: mapping or list the keys or indexes (in order) under which there are some.
+Slots = _Slot | dict[str | int, "Slots"]
+
+
+def slots_of(data: Any) -> Slots | None:
+    """Return where ``data``'s placeholders are (``None`` if it has none)."""
+    if isinstance(data, dict | list):
+        items = data.items() if isinstance(data, dict) else enumerate(data)
+        found: dict[str | int, Slots] = {}
+        for key, value in items:
+            sub = slots_of(value)
+            if sub is not None:
+                found[key] = sub
+        return found or None
+    if isinstance(data, str) and has_placeholder(data):
+        whole = _WHOLE.match(data)
+        return _Slot(data, whole.group(1) if whole else None)
+    return None
+
+
 def fill(data: Any, fields: CommuneFields, path: PathKey = ()) -> Any:
     """Return ``data`` with every placeholder filled from ``fields``.
+
+    The result shares with ``data`` every part without placeholders.
 
     Raises:
         FillFailure: a placeholder is broken or names a field the commune lacks.
     """
-    if isinstance(data, dict):
-        return {key: fill(value, fields, (*path, key)) for key, value in data.items()}
-    if isinstance(data, list):
-        return [fill(value, fields, (*path, index)) for index, value in enumerate(data)]
-    if not isinstance(data, str) or not has_placeholder(data):
-        return data
-    whole = _WHOLE.match(data)
-    if whole and whole.group(1) in fields.values:
-        return fields.values[whole.group(1)]
+    slots = slots_of(data)
+    return data if slots is None else _fill(data, slots, fields, path)
+
+
+def _fill(data: Any, slots: Slots, fields: CommuneFields, path: PathKey) -> Any:
+    if isinstance(slots, _Slot):
+        return _fill_text(slots, fields, path)
+    out = dict(data) if isinstance(data, dict) else list(data)
+    for key, sub in slots.items():
+        out[key] = _fill(data[key], sub, fields, (*path, key))  # type: ignore[index]
+    return out
+
+
+def _fill_text(slot: _Slot, fields: CommuneFields, path: PathKey) -> Any:
+    if slot.whole is not None and slot.whole in fields.values:
+        return fields.values[slot.whole]
     try:
-        text = render_text(data, {"xa": fields.text})
+        text = render_compiled(compile_text(slot.source), {"xa": fields.text})
     except TextTemplateError as exc:
         raise FillFailure(path, exc) from None
     # "{{ xa.so | default('') }}" on an empty cell leaves the field out (a draft's number).
     return text if text.strip() else None
+
+
+#: Slots of the record data of the batches of this process, by the data's identity
+#: (each entry keeps its data alive, so that an id is never reused while cached).
+_SLOTS: dict[int, tuple[Any, Slots | None]] = {}
+_SLOTS_KEPT = 8
+
+
+def _cached_slots(data: Any) -> Slots | None:
+    entry = _SLOTS.get(id(data))
+    if entry is None or entry[0] is not data:
+        if len(_SLOTS) >= _SLOTS_KEPT:
+            _SLOTS.clear()
+        entry = (data, slots_of(data))
+        _SLOTS[id(data)] = entry
+    return entry[1]
 
 
 @dataclass(frozen=True)
@@ -114,8 +178,9 @@ def commune_document(
             invalid; every problem names the row and the columns to fix.
     """
     fields = commune_fields(commune)
+    slots = _cached_slots(data)
     try:
-        filled = fill(data, fields)
+        filled = data if slots is None else _fill(data, slots, fields, ())
     except FillFailure as exc:
         raise InputError([_fill_problem(exc, commune, place)]) from None
     try:

@@ -225,8 +225,12 @@ def _sample_problem(
     return Problem(source, line, base.field, f"{base.message} (kiểm tra với một xã mẫu)")
 
 
+#: One encoder for every digest (``json.dumps`` with options makes one per call).
+_DIGEST_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _digest(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    text = _DIGEST_JSON.encode(value)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -94,7 +94,8 @@ class BatchInterrupted(KeyboardInterrupt):
 
 
 def remove_temp_files(out_dir: Path) -> None:
-    """Remove temporary files a killed run may have left (``.<name>.<random>.tmp``)."""
+    """Remove temporary files a killed run may have left (``.<name>.<pid>-<n>.tmp``,
+    see ``rendering.output.temp_name``)."""
     for path in out_dir.glob(".*.tmp"):
         path.unlink(missing_ok=True)
 

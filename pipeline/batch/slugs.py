@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
+
+_WORD = re.compile(r"[a-z0-9]+")
 
 
 def slugify(text: str) -> str:
@@ -16,8 +19,7 @@ def slugify(text: str) -> str:
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    words = "".join(ch if ch.isalnum() else " " for ch in ascii_text).split()
-    return "-".join(words)
+    return "-".join(_WORD.findall(ascii_text))
 
 
 def unique_slugs(names: Sequence[tuple[str, str]]) -> list[str]:

@@ -159,16 +159,20 @@ class PreparedCheck:
 
 
 def prepare_check(
-    package: Package, profile_id: str | None = None, resolver: StyleResolver | None = None
+    package: Package,
+    profile_id: str | None = None,
+    resolver: StyleResolver | None = None,
+    paras: list[Para] | None = None,
 ) -> PreparedCheck:
-    """Return the document laid out and the rules to run (see :func:`check_package`).
+    """Return the document laid out and the rules to run (see :func:`check_package`);
+    ``paras`` are its body's paragraphs when the caller has read them already.
 
     Raises:
         UsageError: see :func:`check_package`.
     """
     if resolver is None:
         resolver = StyleResolver.from_styles(package.styles, package.theme_fonts)
-    layout = detect(flatten(package.body), resolver)
+    layout = detect(paras if paras is not None else flatten(package.body), resolver)
     guessed = profile_id is None
     if profile_id is None:
         try:

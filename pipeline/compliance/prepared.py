@@ -28,7 +28,6 @@ every document made from it (with the place found in the first one).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
@@ -46,10 +45,12 @@ from pipeline.compliance.package import (
     w,
     with_document,
 )
-from pipeline.compliance.paras import Para
+from pipeline.compliance.paras import Para, flatten
 from pipeline.compliance.reader import StyleResolver
 from pipeline.compliance.report import CheckReport, RuleResult
 from pipeline.compliance.rules_style import heading_spec
+from pipeline.compliance.words import Reread
+from pipeline.compliance.words import masked as words_masked
 
 #: Rules decided by the template and by what the signature records of each paragraph.
 TEMPLATE_RULES = frozenset(
@@ -106,6 +107,7 @@ class TemplateCheck:
         self._verdicts: dict[str, list[tuple[Signature, dict[str, RuleResult]]]] = {}
         self._exact: dict[Hashable, dict[str, RuleResult]] = {}
         self._skeleton: Package | None = None
+        self._reread: Reread | None = None
         #: How many times the template rules were evaluated (tests, benchmarks).
         self.template_evaluations = 0
 
@@ -141,19 +143,23 @@ class TemplateCheck:
             UsageError: see :func:`pipeline.compliance.check_package`.
         """
 
+        masked = tuple((part, words_masked(data)) for part, data in sorted(rendered.items()))
         try:
-            package = self._package(rendered, name)
+            package, paras = self._package(rendered, dict(masked), name)
         except (etree.XMLSyntaxError, ValueError) as exc:
             raise unreadable_xml(name, exc) from None
-        prepared = prepare_check(package, profile_id, self._resolver(package))
-        cached = self._template_verdict(prepared, _masked(rendered))
+        prepared = prepare_check(package, profile_id, self._resolver(package), paras)
+        cached = self._template_verdict(prepared, masked)
         return prepared.report(
             tuple(cached.get(spec.id) or run_rule(spec, prepared.ctx) for spec in prepared.specs)
         )
 
-    def _package(self, rendered: Mapping[str, bytes], name: str) -> Package:
+    def _package(
+        self, rendered: Mapping[str, bytes], masked: Mapping[str, bytes], name: str
+    ) -> tuple[Package, list[Para] | None]:
         """Return the document's package: the template's parts as parsed once, the
-        rendered ones parsed from ``rendered``.
+        rendered ones parsed from ``rendered`` (``masked``: their words left out);
+        and its body's paragraphs when already read (see :class:`Reread`).
 
         Raises:
             InputError: the document has no Word body.
@@ -168,16 +174,25 @@ class TemplateCheck:
             return self._template_part(part)
 
         if self._skeleton is None:
-            main = main_part(self._template_part)
-            if self._rendered != {main}:
-                return load_package(parse, name)
+            if self._rendered != {main_part(self._template_part)}:
+                return load_package(parse, name), None
             self._skeleton = load_package(self._template_part, self.name)
         main = next(iter(self._rendered))
         if rendered.keys() != {main}:
-            return load_package(parse, name)
+            return load_package(parse, name), None
         # Only the main part differs from the template: share the rest, and the
-        # header and footer paragraphs read from it.
-        return with_document(self._skeleton, parse_part(rendered[main], main), name)
+        # header and footer paragraphs read from it; and when the main part differs
+        # from the last one only in words, update that one rather than parse anew.
+        data = rendered[main]
+        if self._reread is not None:
+            paras = self._reread.update(data, masked[main])
+            if paras is not None:
+                return with_document(self._skeleton, self._reread.root, name), paras
+        self._reread = None
+        package = with_document(self._skeleton, parse_part(data, main), name)
+        paras = flatten(package.body)
+        self._reread = Reread.of(data, package.document, paras)
+        return package, paras
 
     def _template_verdict(
         self, prepared: PreparedCheck, masked: tuple[tuple[str, bytes], ...]
@@ -274,18 +289,10 @@ def _roles(layout: Layout) -> dict[int, tuple[str, bool]]:
     return roles
 
 
-def _masked(rendered: Mapping[str, bytes]) -> tuple[tuple[str, bytes], ...]:
-    """Return the rendered parts with their words left out (see :func:`_format_key`)."""
-    return tuple((part, _WORDS.sub(b">x<", data)) for part, data in sorted(rendered.items()))
-
-
 def _format_key(p: Any) -> bytes:
     """Return the XML of paragraph ``p`` with its words left out (each printing text
     as "x", blank text as it is): every property of the paragraph and its runs."""
-    return _WORDS.sub(b">x<", etree.tostring(p, with_tail=False, encoding="utf-8"))
-
-
-_WORDS = re.compile(rb">[^<]*[^\s<][^<]*<")
+    return words_masked(etree.tostring(p, with_tail=False, encoding="utf-8"))
 
 
 def _case(text: str) -> tuple[bool, ...]:

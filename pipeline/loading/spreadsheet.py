@@ -137,12 +137,12 @@ def _cells_to_row(
     number: int, cells: Sequence[Any], layout: _Layout, problems: list[Problem]
 ) -> Row | None:
     values: dict[str, Any] = {}
-    for position, cell in enumerate(cells):
-        value = cell.strip() if isinstance(cell, str) else cell
-        if value is None or value == "":
+    # Cells past the header hold no field.
+    for name, cell in zip(layout.fields, cells, strict=False):
+        if name is None:
             continue
-        name = layout.fields[position] if position < len(layout.fields) else None
-        if name is not None:
+        value = cell.strip() if isinstance(cell, str) else cell
+        if value is not None and value != "":
             values[name] = value
     if not values and not problems:
         return None  # a blank row: spreadsheets often end with some
@@ -312,9 +312,10 @@ class _Reader:
     def extra_cells(self, number: int, cells: Sequence[Any], layout: _Layout) -> list[Problem]:
         """Return a problem for text in a column that has no header."""
         problems = []
-        for position, value in enumerate(cells):
-            headed = position < len(layout.fields) and position not in layout.blank
-            if not headed and value is not None and str(value).strip():
+        unheaded = layout.blank.union(range(len(layout.fields), len(cells)))
+        for position in sorted(p for p in unheaded if p < len(cells)):
+            value = cells[position]
+            if value is not None and str(value).strip():
                 problems.append(
                     Problem(
                         self.source,

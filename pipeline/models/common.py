@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
@@ -20,8 +21,14 @@ class Record(BaseModel):
 
 def _text(value: Any) -> Any:
     if isinstance(value, str):
-        return " ".join(nfc(value).split())
+        return _folded(value)
     return value
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    # A batch validates the same base-record strings once per commune: fold each once.
+    return " ".join(nfc(text).split())
 
 
 def _not_blank(value: str) -> str:
@@ -41,7 +48,12 @@ _MONTH_DAYS = ["31", "29", "31", "30", "31", "30", "31", "31", "30", "31", "30",
 def _parse_date(value: Any) -> Any:
     if isinstance(value, date) or not isinstance(value, str):
         return value
-    text = value.strip()
+    return _date_of(value.strip())
+
+
+@lru_cache(maxsize=1024)
+def _date_of(text: str) -> date:
+    # A roster repeats its few dates on every row: parse each once (failures are not kept).
     if m := _DMY.match(text):
         day, month, year = (int(g) for g in m.groups())
     elif m := _ISO.match(text):

@@ -109,11 +109,7 @@ def _kind(value: Any) -> Any:
 
 def _count(value: Any) -> Any:
     """Accept 12, 12.0 (from a spreadsheet) and "12"; refuse the rest with a reason."""
-    if isinstance(value, bool):
-        raise PydanticCustomError("count", "Ô này phải là một số nguyên, không phải đúng/sai.")
-    if isinstance(value, float | Decimal) and value == int(value):
-        return int(value)
-    if isinstance(value, str):
+    if isinstance(value, str):  # first: every cell of a CSV roster is text
         text = value.strip()
         if _INTEGER.match(text):
             return int(text)
@@ -123,6 +119,10 @@ def _count(value: Any) -> Any:
             "hay chữ (ví dụ 12).",
             {"value": text},
         )
+    if isinstance(value, bool):
+        raise PydanticCustomError("count", "Ô này phải là một số nguyên, không phải đúng/sai.")
+    if isinstance(value, float | Decimal) and value == int(value):
+        return int(value)
     return value
 
 

@@ -19,6 +19,9 @@ from pydantic import BaseModel, ConfigDict
 
 from pipeline.formatting import Family, NumberingStyle
 
+#: libyaml's safe loader when PyYAML has it (same data, parsed in C), else PyYAML's own.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 PROFILE_IDS = ("state_nd30_2020", "party_hd36_2018", "party_hd05_2026")
 ProfileId = Literal["state_nd30_2020", "party_hd36_2018", "party_hd05_2026"]
 
@@ -117,14 +120,14 @@ def type_key(name: str) -> str:
 @cache
 def _rules() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("rules.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yaml.load(text, Loader=_SafeLoader)
     return data
 
 
 @cache
 def _choices() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("choices.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yaml.load(text, Loader=_SafeLoader)
     return data
 
 

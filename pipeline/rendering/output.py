@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,26 @@ def zip_bytes(members: list[Member]) -> bytes:
     return out.getvalue()
 
 
+#: Numbers the temporary files of this process (with its pid: unique without retries).
+_TEMP_NUMBERS = itertools.count()
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+
+
+def temp_name(name: str) -> str:
+    """Return a new temporary file name for file ``name``: ``.<name>.<pid>-<n>.tmp``.
+
+    Every temporary file of the project matches ``.*.tmp``, so that a killed run's
+    leftovers are found (``batch.run.remove_temp_files``).
+    """
+    return f".{name}.{os.getpid()}-{next(_TEMP_NUMBERS)}.tmp"
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file and ``os.replace``.
 
     A reader never sees a partial file, and an interrupted write leaves only the
-    old file (or none), never a truncated one.
+    old file (or none), never a truncated one. The temporary file is in the same
+    folder (``.<name>.<pid>-<n>.tmp``, created exclusively) and removed on failure.
 
     ``durable`` also fsyncs the file before the rename, so that it survives a power
     cut. That costs a disk flush per file (3-7 ms), more than rendering a plan, so a
@@ -40,16 +55,32 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     file, and the next run finds such a plan's hash differs from what the journal
     recorded and makes it again.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp, fd = _open_temp(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            os.fchmod(fd, 0o644)  # whatever the umask: outputs are ordinary shared files
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary shared files
+                os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _open_temp(path: Path) -> tuple[Path, int]:
+    """Create a new temporary file beside ``path`` (and its folder if missing)."""
+    while True:
+        tmp = path.with_name(temp_name(path.name))
+        try:
+            return tmp, os.open(tmp, _TEMP_FLAGS, 0o644)
+        except FileExistsError:  # a leftover of an earlier process with this pid
+            continue
+        except FileNotFoundError:
+            if path.parent.is_dir():
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 import jinja2
+from jinja2.runtime import new_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pipeline.rendering.environment import environment
@@ -63,19 +64,42 @@ def compile_text(source: str) -> jinja2.Template:
         raise TextTemplateError("syntax", "", exc.message or str(exc)) from None
 
 
+@cache
+def _globals(template: jinja2.Template) -> dict[str, Any]:
+    # A compiled template's globals are a ChainMap over the environment's; a plain
+    # copy, made once, spares every render the slow walk through the chain.
+    return dict(template.globals)
+
+
 def render_text(source: str, mapping: Mapping[str, Any]) -> str:
     """Return ``source`` with its placeholders filled from ``mapping``.
 
-    Text without a Jinja tag is returned as it is.
+    Text without a Jinja tag is returned as it is. The template is compiled once per
+    process (:func:`compile_text`).
 
     Raises:
         TextTemplateError: bad syntax, a name ``mapping`` lacks, or a forbidden access.
     """
     if not has_placeholder(source):
         return source
-    template = compile_text(source)
+    return render_compiled(compile_text(source), mapping)
+
+
+def render_compiled(template: jinja2.Template, mapping: Mapping[str, Any]) -> str:
+    """Return the text of ``template`` (from :func:`compile_text`) filled from ``mapping``.
+
+    What ``template.render(mapping)`` does, minus its per-call copy of the globals'
+    chain and its traceback rewriting (the errors are turned into ours here).
+
+    Raises:
+        TextTemplateError: a name ``mapping`` lacks, or a forbidden access.
+    """
+    env = template.environment
     try:
-        return template.render(mapping)
+        context = new_context(
+            env, template.name, template.blocks, dict(mapping), False, _globals(template)
+        )
+        return env.concat(template.root_render_func(context))
     except jinja2.UndefinedError as exc:
         match = _UNDEFINED.search(str(exc))
         name = (match.group(2) or match.group(1)) if match else str(exc)

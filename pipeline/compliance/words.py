@@ -1,0 +1,117 @@
+"""A parsed part, brought up to date with another rendering that differs only in words.
+
+The plans of a batch are one template filled with each commune's data: their main
+parts are, most of the time, the same XML but for the words (names, numbers, dates).
+:class:`Reread` keeps the last part it parsed and read into paragraphs; given the next
+rendering, it compares the two texts between tags (C-speed regular expressions), and
+when only words differ it writes the new words into the kept tree and re-reads only
+the paragraphs that hold them, instead of parsing and reading the whole part again.
+
+It is exact or it steps aside: the words are mapped to their elements once per parse
+and that mapping is verified (each text between tags, unescaped, is the element's
+text); anything it cannot map (a comment, CDATA, text after a closing tag, an entity
+it would have to expand differently) makes it decline, and the caller parses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+
+from pipeline.compliance.paras import Para, fold, paragraph_text
+
+#: A text between two tags that prints something: what a commune's data changes.
+WORDS = re.compile(rb">[^<]*[^\s<][^<]*<")
+_PRINTS = re.compile(r"[^ \t\n\r\f\v]")
+_UNMAPPABLE = (b"<!--", b"<![CDATA[")
+
+
+def masked(data: bytes) -> bytes:
+    """Return ``data`` with each text between tags that prints replaced by "x"."""
+    return WORDS.sub(b">x<", data)
+
+
+def _text(segment: bytes) -> str:
+    """Return what a parser reads of a text between tags (``>…<``)."""
+    raw = segment[1:-1]
+    if b"&" not in raw and b"\r" not in raw:
+        return raw.decode("utf-8")
+    text: str = etree.fromstring(b"<a>" + raw + b"</a>").text or ""
+    return text
+
+
+class Reread:
+    """The last parsed main part, its paragraphs, and where each of its words sits."""
+
+    def __init__(self, data: bytes, root: Any, paras: list[Para]) -> None:
+        self.masked = masked(data)
+        self.root = root
+        self.paras = list(paras)
+        self.segments: list[bytes] = WORDS.findall(data)
+        self.nodes: list[Any] = []
+        self.owners: list[int | None] = []
+
+    @classmethod
+    def of(cls, data: bytes, root: Any, paras: list[Para]) -> Reread | None:
+        """Return the reread state of a part just parsed (``root``) and read into
+        ``paras``, or None when its words cannot be mapped to its elements."""
+        if any(marker in data for marker in _UNMAPPABLE):
+            return None
+        state = cls(data, root, paras)
+        return state if state._map() else None
+
+    def _map(self) -> bool:
+        nodes = []
+        for element in self.root.iter():
+            if not isinstance(element.tag, str):
+                return False  # a comment or processing instruction
+            if element.tail and _PRINTS.search(element.tail):
+                return False
+            if element.text and _PRINTS.search(element.text):
+                nodes.append(element)
+        if len(nodes) != len(self.segments):
+            return False
+        try:
+            if any(_text(s) != n.text for s, n in zip(self.segments, nodes, strict=True)):
+                return False
+        except (etree.XMLSyntaxError, UnicodeDecodeError):
+            return False
+        index = {id(para.el): number for number, para in enumerate(self.paras)}
+        owners: list[int | None] = []
+        for node in nodes:
+            owner = None
+            for ancestor in node.iterancestors():
+                owner = index.get(id(ancestor))
+                if owner is not None:
+                    break
+            owners.append(owner)
+        self.nodes, self.owners = nodes, owners
+        return True
+
+    def update(self, data: bytes, data_masked: bytes) -> list[Para] | None:
+        """Bring the kept tree to the rendering ``data`` (``data_masked`` its
+        :func:`masked` form); return its paragraphs, or None when ``data`` differs in
+        more than words (the kept state is then spent: make a new one)."""
+        if data_masked != self.masked:
+            return None
+        segments = WORDS.findall(data)
+        if len(segments) != len(self.segments):
+            return None
+        changed: set[int] = set()
+        try:
+            for number, (old, new) in enumerate(zip(self.segments, segments, strict=True)):
+                if old != new:
+                    self.nodes[number].text = _text(new)
+                    owner = self.owners[number]
+                    if owner is not None:
+                        changed.add(owner)
+        except (etree.XMLSyntaxError, UnicodeDecodeError, ValueError):
+            return None
+        self.segments = segments
+        for number in changed:
+            para = self.paras[number]
+            self.paras[number] = replace(para, text=fold(paragraph_text(para.el)))
+        return list(self.paras)
