@@ -18,8 +18,9 @@ in a fresh subprocess (so that peak RSS is that variant's own):
   (.noi-nhan.docx and .noi-nhan.csv), as ``vanban batch`` does by default.
 
 Then N=200 and N=2000 of ``jobs1`` (the whole pipeline in one process) for the memory
-ratio, and N=3321 (every commune of the country) of ``jobs2``. The last line is ``speedup_jobs1_vs_docxtpl=<x> speedup_jobs2_vs_docxtpl=<y>
-rss_ratio_2000_vs_200=<z>`` (speed-ups on plans only, as docxtpl makes plans only).
+ratio, and N=3321 (every commune of the country) of ``jobs2``. The last line is
+``speedup_jobs1_vs_docxtpl=<x> speedup_jobs2_vs_docxtpl=<y> rss_ratio_2000_vs_200=<z>``
+(speed-ups on plans only, as docxtpl makes plans only).
 """
 
 from __future__ import annotations
