@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -90,7 +90,11 @@ class Failure:
 
 @dataclass(frozen=True)
 class Plan:
-    """A checked batch: the record recipe, the communes to render, the rows that failed."""
+    """A checked batch: the record recipe, the communes to render, the rows that failed.
+
+    ``roster`` keeps the roster's source and headers only: its rows are ``jobs`` and
+    ``failures`` (a big roster is not held twice).
+    """
 
     name: str
     spec_path: Path
@@ -262,7 +266,8 @@ def plan_batch(spec_path: Path) -> Plan:
         spec_path=spec_path,
         spec=spec,
         record_path=record_path,
-        roster=roster,
+        # Its rows live on as jobs and failures: keep only where it is and its headers.
+        roster=replace(roster, rows=()),
         data=data,
         uses=uses,
         sample=sample,

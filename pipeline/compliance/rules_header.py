@@ -75,13 +75,13 @@ def check_no_mixing(ctx: CheckContext) -> list[Issue]:
     """NO_MIXING: the other family's title or signing prefix anywhere else in the text."""
     lay = ctx.layout
     checked = {id(p) for p in (lay.title, lay.motto, lay.authority) if p is not None}
-    other_title = QUOC_HIEU if ctx.family == "party" else PARTY_TITLE
+    other_title = title_key(QUOC_HIEU if ctx.family == "party" else PARTY_TITLE)
     other_auth = _STATE_AUTH if ctx.family == "party" else _PARTY_AUTH
     issues = []
     for para in lay.paras:
         if id(para) in checked or not para.text:
             continue
-        if title_key(para.text) == title_key(other_title) or other_auth.match(para.text):
+        if title_key(para.text) == other_title or other_auth.match(para.text):
             issues.append(
                 Issue(
                     "Thành phần của thể thức khác",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _MARKUP = re.compile(r"\*\*(?P<b>.+?)\*\*|(?<![\*\\])\*(?P<i>[^*\s](?:[^*]*?[^*\s])?)\*")
 
@@ -17,6 +18,7 @@ class Run:
     italic: bool = False
 
 
+@lru_cache(maxsize=512)  # a batch's plans share most lines (LRU: their own ones pass)
 def parse_inline(text: str, *, bold: bool = False, italic: bool = False) -> tuple[Run, ...]:
     """Return the runs of ``text``: ``**x**`` bold, ``*x*`` italic, ``\\*`` a literal star.
 

@@ -25,9 +25,11 @@ def _text(value: Any) -> Any:
     return value
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _folded(text: str) -> str:
     # A batch validates the same base-record strings once per commune: fold each once.
+    # Small on purpose: each commune's own strings pass through (LRU) and do not pile
+    # up, while the shared ones, used by every commune, stay.
     return " ".join(nfc(text).split())
 
 
@@ -51,7 +53,7 @@ def _parse_date(value: Any) -> Any:
     return _date_of(value.strip())
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _date_of(text: str) -> date:
     # A roster repeats its few dates on every row: parse each once (failures are not kept).
     if m := _DMY.match(text):
