@@ -1,6 +1,7 @@
 """Batch rendering benchmark: a plain docxtpl loop against vanban's whole batch pipeline.
 
-    .venv/bin/python bench/batch.py [N]        # N communes (default 1000); also `make bench`
+    .venv/bin/python bench/batch.py [N [ROUNDS]]   # N communes (default 1000), 3 rounds;
+                                                   # also `make bench`
 
 Builds, in a temporary folder, the example batch (inputs/examples) with a roster of N
 communes made from the example's 43 rows (unique codes and names), then measures, each
@@ -18,7 +19,9 @@ in a fresh subprocess (so that peak RSS is that variant's own):
   (.noi-nhan.docx and .noi-nhan.csv), as ``vanban batch`` does by default.
 
 Then N=200 and N=2000 of ``jobs1`` (the whole pipeline in one process) for the memory
-ratio, and N=3321 (every commune of the country) of ``jobs2``. The last line is
+ratio, and N=3321 (every commune of the country) of ``jobs2``. All of it ROUNDS times
+(default 3), round after round, and then each variant's median run. The last line,
+from the medians, is
 ``speedup_jobs1_vs_docxtpl=<x> speedup_jobs2_vs_docxtpl=<y> rss_ratio_2000_vs_200=<z>``
 (speed-ups on plans only, as docxtpl makes plans only).
 """
@@ -45,6 +48,9 @@ ROSTER = "xa-thai-nguyen.csv"
 CODE, NAME = 0, 1
 #: Communes in the country after the 2025 reorganisation (the issue's national roll-out).
 COUNTRY = 3321
+#: Each variant runs this many times, the variants interleaved round by round: on a
+#: shared machine whose speed drifts over minutes, the medians then compare like with like.
+ROUNDS = 3
 
 
 def make_inputs(folder: Path, count: int) -> Path:
@@ -158,29 +164,39 @@ def _row(name: str, count: int, r: dict[str, Any]) -> str:
     )
 
 
+def _median(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the run of median time (each figure of one run stays together)."""
+    return sorted(runs, key=lambda r: r["seconds"] / r["docs"])[len(runs) // 2]
+
+
 def main(argv: list[str]) -> None:
-    """Run every variant and print the table and the summary line."""
+    """Run every variant ROUNDS times, interleaved; print each run, the medians and the
+    summary line (from the medians)."""
     if argv[:1] == ["--child"]:
         child(argv[1], Path(argv[2]), Path(argv[3]))
         return
     count = int(argv[0]) if argv else 1000
+    rounds = int(argv[1]) if len(argv) > 1 else ROUNDS
     print(
-        f"# bench/batch.py N={count} on {platform.node()}: {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.platform()}"
+        f"# bench/batch.py N={count}, {rounds} rounds, on {platform.node()}: "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     )
+    plan = [(v, count) for v in ("docxtpl", "jobs1", "jobs2", "jobs1+lists", "jobs2+lists")]
+    plan += [("jobs1", 200), ("jobs1", 2000), ("jobs2", COUNTRY)]
+    runs: dict[tuple[str, int], list[dict[str, Any]]] = {key: [] for key in plan}
     with tempfile.TemporaryDirectory(prefix="vanban-bench-") as tmp:
-        work = Path(tmp)
-        results = {}
-        for variant in ("docxtpl", "jobs1", "jobs2", "jobs1+lists", "jobs2+lists"):
-            results[variant] = measure(variant, count, work)
-            print(_row(variant, count, results[variant]), flush=True)
-        small = measure("jobs1", 200, work)
-        print(_row("jobs1", 200, small), flush=True)
-        large = measure("jobs1", 2000, work)
-        print(_row("jobs1", 2000, large), flush=True)
-        country = measure("jobs2", COUNTRY, work)
-        print(_row("jobs2", COUNTRY, country), flush=True)
-    per_doc = {k: v["seconds"] / v["docs"] for k, v in results.items()}
+        for number in range(1, rounds + 1):
+            print(f"## round {number}", flush=True)
+            for variant, n in plan:
+                runs[(variant, n)].append(measure(variant, n, Path(tmp)))
+                print(_row(variant, n, runs[(variant, n)][-1]), flush=True)
+    medians = {key: _median(found) for key, found in runs.items()}
+    print(f"## medians of {rounds}")
+    for (variant, n), result in medians.items():
+        print(_row(variant, n, result))
+    per_doc = {v: medians[(v, count)]["seconds"] / count for v, n in plan if n == count}
+    country = medians[("jobs2", COUNTRY)]
+    rss = medians[("jobs1", 2000)]["rss_mb"] / medians[("jobs1", 200)]["rss_mb"]
     print(
         f"every commune of the country (N={COUNTRY}, -j 2): {country['seconds']:.2f} s "
         f"in the command, {country['process_seconds']:.2f} s as a process "
@@ -193,7 +209,7 @@ def main(argv: list[str]) -> None:
     print(
         f"speedup_jobs1_vs_docxtpl={per_doc['docxtpl'] / per_doc['jobs1']:.2f} "
         f"speedup_jobs2_vs_docxtpl={per_doc['docxtpl'] / per_doc['jobs2']:.2f} "
-        f"rss_ratio_2000_vs_200={large['rss_mb'] / small['rss_mb']:.2f}"
+        f"rss_ratio_2000_vs_200={rss:.2f}"
     )
 
 

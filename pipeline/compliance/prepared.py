@@ -24,6 +24,13 @@ groups:
 So a document gets the same errors as from ``check_docx``; a template that breaks a
 template rule (say, wrong margins) is found by one full evaluation and reported on
 every document made from it (with the place found in the first one).
+
+Two shortcuts keep this cheap when only the main part is rendered: a plan whose main
+part is the last one's but for the words updates that parsed tree and re-reads only
+the paragraphs whose words changed (:class:`~pipeline.compliance.words.Reread`), and
+one whose rendered parts, with the words left out, equal a checked plan's (and whose
+paragraphs have the same roles, headings and case) reuses its template verdict without
+computing its signature.
 """
 
 from __future__ import annotations
