@@ -36,6 +36,7 @@ computing its signature.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -302,6 +303,7 @@ def _format_key(p: Any) -> bytes:
     return words_masked(etree.tostring(p, with_tail=False, encoding="utf-8"))
 
 
+@lru_cache(maxsize=512)  # plans share most paragraphs; LRU lets each one's own pass
 def _case(text: str) -> tuple[bool, ...]:
     """Return what the case rules read of ``text``: upper-case, a word starting with a
     lower-case letter, first letter upper-case, more than three letters."""
