@@ -136,6 +136,27 @@ def test_fast_check_finds_what_a_commune_s_own_data_breaks(
     assert _verdict(fast) == _verdict(full)
 
 
+def test_what_the_check_read_of_a_plan_s_elements_goes_with_its_tree(
+    rendered: list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]],
+) -> None:
+    # Each plan below differs from the last in more than words (its margins), so it is
+    # parsed anew: what the shared resolver read of the last tree must not pile up.
+    record, template, context = next((r, t, c) for n, r, t, c in rendered if n == "xa-phu-dinh")
+    checker = _checker(template)
+    parts = template.render_parts(context)
+    xml = parts[DOCUMENT].decode("utf-8")
+    assert 'w:left="1701"' in xml
+    sizes = []
+    for left in range(1701, 1711):
+        plan = {**parts, DOCUMENT: xml.replace('w:left="1701"', f'w:left="{left}"').encode()}
+        checker.check(plan, record.profile.id, "x")
+        resolvers = list(checker._resolvers.values())
+        assert len(resolvers) == 1
+        sizes.append(len(resolvers[0].facts))
+    assert sizes[0] > 0
+    assert max(sizes) == sizes[0]
+
+
 def test_a_broken_template_is_evaluated_once_and_fails_every_plan(
     rendered: list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]],
     tmp_path: Path,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -47,9 +47,6 @@ class CheckContext:
     profile: Profile
     issued: date | None = None
     year: int | None = None
-    _runs: dict[int, list[tuple[Any, RunFormat]]] = field(default_factory=dict)
-    #: What several rules read of the document, computed by the first (see rules_page).
-    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def family(self) -> str:
@@ -57,12 +54,12 @@ class CheckContext:
         return str(self.profile.family)
 
     def runs(self, para: Para) -> list[tuple[Any, RunFormat]]:
-        """Return the printed runs of ``para`` with their effective formats (cached)."""
-        key = id(para.el)
-        if key not in self._runs:
-            runs = text_runs(para.el)
-            self._runs[key] = list(zip(runs, self.resolver.run_formats(para.el, runs), strict=True))
-        return self._runs[key]
+        """Return the printed runs of ``para`` with their effective formats (read once)."""
+        return self.resolver.facts.get("runs", para.el, self._read_runs)
+
+    def _read_runs(self, p: Any) -> list[tuple[Any, RunFormat]]:
+        runs = text_runs(p)
+        return list(zip(runs, self.resolver.run_formats(p, runs), strict=True))
 
     def element(self, name: str) -> dict[str, Any]:
         """Return the profile's expectations for element ``name`` ({} when it has none)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from pipeline.compliance.paras import Para, drawn_line_mm, text_runs
 from pipeline.compliance.reader import StyleResolver
@@ -26,6 +26,7 @@ HYPHENS = re.compile(r"^[-‐‑–—_]{3,}$")
 _SCAN = 40
 
 
+@lru_cache(maxsize=1024)  # every paragraph of every plan: most texts come again
 def title_key(text: str) -> str:
     """Return ``text`` upper-cased with both tone-mark styles folded ("HOÀ" → "HÒA")."""
     return text.upper().replace("HOÀ", "HÒA").replace("UỶ", "ỦY").replace("  ", " ")
@@ -139,18 +140,21 @@ class _Finder:
         paragraph right after it (skipping one empty paragraph)."""
         if "bottom" in self.resolver.borders(above.el):
             return Line(above, self._border_length(above), "viền dưới đoạn")
-        length = drawn_line_mm(above.el)
+        length = self._drawn_line(above)
         if length is not None:
             return Line(above, length, "hình vẽ")
         for para in self._same_cell_after(above, 2):
             if para.text:
                 return None
-            length = drawn_line_mm(para.el)
+            length = self._drawn_line(para)
             if length is not None:
                 return Line(para, length, "hình vẽ")
             if self.resolver.borders(para.el):
                 return Line(para, self._border_length(para), "viền đoạn")
         return None
+
+    def _drawn_line(self, para: Para) -> float | None:
+        return self.resolver.facts.get("line", para.el, drawn_line_mm)
 
     def _border_length(self, para: Para) -> float:
         fmt = self.resolver.paragraph_format(para.el)

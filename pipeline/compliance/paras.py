@@ -105,6 +105,12 @@ class Para:
             return None
         return (self.table, self.row, self.col)
 
+    def with_text(self, text: str) -> Para:
+        """Return this paragraph with another text (its words were rewritten)."""
+        return Para(
+            self.el, text, self.index, self.table, self.row, self.col, self.width_mm, self.part
+        )
+
     def location(self) -> Location:
         """Return where this paragraph is, in Vietnamese, with an excerpt of its text."""
         if self.cell is not None:

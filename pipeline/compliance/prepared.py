@@ -56,7 +56,7 @@ from pipeline.compliance.package import (
 from pipeline.compliance.paras import Para, flatten
 from pipeline.compliance.reader import StyleResolver
 from pipeline.compliance.report import CheckReport, RuleResult
-from pipeline.compliance.rules_style import heading_spec
+from pipeline.compliance.rules_style import heading_name
 from pipeline.compliance.words import Reread
 from pipeline.compliance.words import masked as words_masked
 
@@ -116,6 +116,7 @@ class TemplateCheck:
         self._exact: dict[Hashable, dict[str, RuleResult]] = {}
         self._skeleton: Package | None = None
         self._reread: Reread | None = None
+        self._root: Any = None  # the main part last checked
         #: How many times the template rules were evaluated (tests, benchmarks).
         self.template_evaluations = 0
 
@@ -156,7 +157,12 @@ class TemplateCheck:
             package, paras = self._package(rendered, dict(masked), name)
         except (etree.XMLSyntaxError, ValueError) as exc:
             raise unreadable_xml(name, exc) from None
-        prepared = prepare_check(package, profile_id, self._resolver(package), paras)
+        resolver = self._resolver(package)
+        if package.document is not self._root:
+            # A new tree: what the shared resolver read of the last one's elements goes.
+            resolver.facts.clear()
+            self._root = package.document
+        prepared = prepare_check(package, profile_id, resolver, paras)
         cached = self._template_verdict(prepared, masked)
         return prepared.report(
             tuple(cached.get(spec.id) or run_rule(spec, prepared.ctx) for spec in prepared.specs)
@@ -244,7 +250,11 @@ class TemplateCheck:
         out = []
         for para in ctx.layout.paras:
             role = roles.get(id(para))
-            heading = heading_spec(ctx, para) is not None if role == ("body", False) else None
+            heading = (
+                heading_name(ctx.profile.id, para.text) is not None
+                if role == ("body", False)
+                else None
+            )
             element = role is not None and role[0] in _ROLES
             out.append((para, role, heading, _case(para.text) if heading or element else None))
         return out

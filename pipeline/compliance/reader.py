@@ -10,9 +10,9 @@ from a python-docx ``Document`` or from a parsed ``styles.xml`` root.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from docx.document import Document
 from docx.oxml.ns import qn
@@ -76,6 +76,40 @@ def _xml_key(node: Any | None) -> bytes | None:
     return etree.tostring(node, with_tail=False) if node is not None else None
 
 
+T = TypeVar("T")
+
+
+class ElementFacts:
+    """What is read from an element's markup (never its words), once per element.
+
+    A parsed part is never restructured while it is checked (only
+    :class:`~pipeline.compliance.words.Reread` writes into a tree, and only words that
+    print, which leaves every such fact as it was), so a fact of an element holds for
+    as long as the element lives. Each entry keeps its element alive, so that its id is
+    not reused while cached; whoever drops a tree calls :meth:`clear`.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+    def get(self, kind: str, element: Any, compute: Callable[[Any], T]) -> T:
+        """Return ``compute(element)``, computed once per ``kind`` and element."""
+        found = self._memo.get((kind, id(element)))
+        if found is not None and found[0] is element:
+            value: T = found[1]
+            return value
+        value = compute(element)
+        self._memo[(kind, id(element))] = (element, value)
+        return value
+
+    def clear(self) -> None:
+        """Forget every element (its tree is no longer checked)."""
+        self._memo.clear()
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+
 def _first_attr(layers: list[Any], tag: str, name: str) -> str | None:
     for layer in layers:
         node = layer.find(qn(tag))
@@ -105,6 +139,8 @@ class StyleResolver:
         self._run_memo: dict[tuple[Any, ...], RunFormat] = {}
         self._para_memo: dict[tuple[Any, ...], ParagraphFormat] = {}
         self._border_memo: dict[tuple[Any, ...], dict[str, str]] = {}
+        #: Facts of the elements of the documents read with this resolver.
+        self.facts = ElementFacts()
         self._theme = dict(theme_fonts)
         styles = root.findall(qn("w:style")) if root is not None else []
         self._styles = {s.get(qn("w:styleId")): s for s in styles}
@@ -139,12 +175,18 @@ class StyleResolver:
         return out
 
     def _para_style_id(self, p: Any) -> str | None:
+        return self.facts.get("pstyle", p, self._read_para_style_id)
+
+    def _read_para_style_id(self, p: Any) -> str | None:
         ppr = p.find(qn("w:pPr"))
         ps = ppr.find(qn("w:pStyle")) if ppr is not None else None
         return ps.get(qn("w:val")) if ps is not None else self._default["paragraph"]
 
     def _table_style(self, p: Any) -> tuple[str | None, ...]:
         """Return ``(style id,)`` of the table ``p`` sits in (innermost), or ``()``."""
+        return self.facts.get("tstyle", p, self._read_table_style)
+
+    def _read_table_style(self, p: Any) -> tuple[str | None, ...]:
         tbl = next((a for a in p.iterancestors(qn("w:tbl"))), None)
         if tbl is None:
             return ()
@@ -158,6 +200,9 @@ class StyleResolver:
         return self._chain(table[0]) if table else []
 
     def _ppr_key(self, p: Any) -> tuple[Any, ...]:
+        return self.facts.get("ppr", p, self._read_ppr_key)
+
+    def _read_ppr_key(self, p: Any) -> tuple[Any, ...]:
         return (_xml_key(p.find(qn("w:pPr"))), self._table_style(p))
 
     def table_key(self, p: Any) -> tuple[str | None, ...]:
@@ -201,7 +246,7 @@ class StyleResolver:
     def run_format(self, p: Any, r: Any | None = None) -> RunFormat:
         """Return the effective format of run ``r`` (or the paragraph mark) in ``p``."""
         if r is not None:
-            own = _xml_key(r.find(qn("w:rPr")))
+            own = self.facts.get("rpr", r, _rpr_key)
         else:
             ppr = p.find(qn("w:pPr"))
             own = _xml_key(ppr.find(qn("w:rPr")) if ppr is not None else None)
@@ -216,7 +261,7 @@ class StyleResolver:
         context = (self._para_style_id(p), self._table_style(p))
         out = []
         for r in runs:
-            key = (False, _xml_key(r.find(qn("w:rPr"))), *context)
+            key = (False, self.facts.get("rpr", r, _rpr_key), *context)
             found = self._run_memo.get(key)
             if found is None:
                 found = self._run_memo[key] = self._resolve_run(p, r)
@@ -306,6 +351,10 @@ class StyleResolver:
                         out[side] = val
                     break
         return out
+
+
+def _rpr_key(r: Any) -> bytes | None:
+    return _xml_key(r.find(qn("w:rPr")))
 
 
 def _first_line(layers: list[Any]) -> int:

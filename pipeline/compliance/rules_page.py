@@ -34,16 +34,13 @@ class Section:
 
 
 def sections(ctx: CheckContext) -> list[Section]:
-    """Return the document's sections in order (read once per document)."""
-    found: list[Section] | None = ctx.memo.get("sections")
-    if found is None:
-        found = ctx.memo["sections"] = _sections(ctx)
-    return found
+    """Return the document's sections in order (read once per document body)."""
+    return ctx.resolver.facts.get("sections", ctx.package.body, _sections)
 
 
-def _sections(ctx: CheckContext) -> list[Section]:
+def _sections(body: Any) -> list[Section]:
     out = []
-    for number, sect in enumerate(ctx.package.body.iter(w("sectPr")), 1):
+    for number, sect in enumerate(body.iter(w("sectPr")), 1):
         size, mar = sect.find(w("pgSz")), sect.find(w("pgMar"))
 
         def twips(node: Any, name: str, default: int = 0) -> float:

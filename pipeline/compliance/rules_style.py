@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, range_text, size_text
@@ -144,9 +144,16 @@ def _heading_patterns(profile_id: str) -> tuple[tuple[str, tuple[re.Pattern[str]
 
 def heading_spec(ctx: CheckContext, para: Para) -> dict[str, Any] | None:
     """Return the profile's heading rule whose pattern ``para`` matches, if any."""
-    for name, patterns in _heading_patterns(ctx.profile.id):
-        if any(p.match(para.text) for p in patterns):
-            return dict(ctx.profile.headings[name])
+    name = heading_name(ctx.profile.id, para.text)
+    return dict(ctx.profile.headings[name]) if name is not None else None
+
+
+@lru_cache(maxsize=1024)  # every body paragraph of every plan: most texts come again
+def heading_name(profile_id: str, text: str) -> str | None:
+    """Return the name of the profile's heading rule whose pattern ``text`` matches."""
+    for name, patterns in _heading_patterns(profile_id):
+        if any(p.match(text) for p in patterns):
+            return name
     return None
 
 

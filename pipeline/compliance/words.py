@@ -16,7 +16,8 @@ it would have to expand differently) makes it decline, and the caller parses.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from itertools import compress, count
+from operator import ne
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
@@ -102,16 +103,16 @@ class Reread:
             return None
         changed: set[int] = set()
         try:
-            for number, (old, new) in enumerate(zip(self.segments, segments, strict=True)):
-                if old != new:
-                    self.nodes[number].text = _text(new)
-                    owner = self.owners[number]
-                    if owner is not None:
-                        changed.add(owner)
+            # The numbers of the changed words, found at C speed (most words stay).
+            for number in compress(count(), map(ne, self.segments, segments)):
+                self.nodes[number].text = _text(segments[number])
+                owner = self.owners[number]
+                if owner is not None:
+                    changed.add(owner)
         except (etree.XMLSyntaxError, UnicodeDecodeError, ValueError):
             return None
         self.segments = segments
         for number in changed:
             para = self.paras[number]
-            self.paras[number] = replace(para, text=fold(paragraph_text(para.el)))
+            self.paras[number] = para.with_text(fold(paragraph_text(para.el)))
         return list(self.paras)

@@ -18,6 +18,10 @@ _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 _DOS_DATE = (0 << 11) | (0 << 5) | 0, ((1980 - 1980) << 9) | (1 << 5) | 1  # 1980-01-01 00:00
 _UTF8_FLAG = 0x800
+#: Deflate level of rendered parts. Level 1 is ~2.5x faster than zlib's default 6 on a
+#: plan's main part (most of that is setting up the compressor) and makes it ~15%
+#: larger (3.0 KB instead of 2.7 KB in a 38 KB plan): a batch deflates every plan.
+LEVEL = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +35,7 @@ class Member:
     data: bytes
 
     @classmethod
-    def deflated(cls, name: str, content: bytes, level: int = 6) -> Member:
+    def deflated(cls, name: str, content: bytes, level: int = LEVEL) -> Member:
         """Return a member holding ``content`` deflated at ``level``."""
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)
         data = packer.compress(content) + packer.flush()
