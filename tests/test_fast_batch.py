@@ -25,7 +25,7 @@ from pipeline.compliance import CheckReport, TemplateCheck, check_docx, iter_par
 from pipeline.compliance.package import W_NS
 from pipeline.compliance.paras import flatten, paragraph_text
 from pipeline.compliance.words import Reread
-from pipeline.compliance.words import masked as words_masked
+from pipeline.compliance.words import read as read_words
 from pipeline.context import build_document_context
 from pipeline.models import OfficialDocument
 from pipeline.rendering import PreparedTemplate, zip_bytes
@@ -273,7 +273,7 @@ def test_a_part_updated_word_by_word_reads_as_the_same_part_parsed_anew(
         # Words with entities the parser expands (an ampersand, a character reference).
         assert "Đảng uỷ".encode() in data
         data = data.replace("Đảng uỷ".encode(), "Đảng uỷ &amp; M&#7863;t trận".encode(), 1)
-        paras = state.update(data, words_masked(data))
+        paras = state.update(read_words(data))
         assert paras is not None, name
         fresh = etree.fromstring(data)
         assert etree.tostring(state.root) == etree.tostring(fresh), name
@@ -289,6 +289,33 @@ def test_a_part_that_differs_in_more_than_words_is_parsed_anew() -> None:
     state = Reread.of(one, root, flatten(root.find(f"{{{W_NS}}}body")))
     assert state is not None
     bold = part("<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Số 2</w:t></w:r></w:p>")
-    assert state.update(bold, words_masked(bold)) is None
+    assert state.update(read_words(bold)) is None
     commented = part("<w:p><!-- x --><w:r><w:t>Số 1</w:t></w:r></w:p>")
     assert Reread.of(commented, etree.fromstring(commented), []) is None
+
+
+def test_a_paragraph_s_text_is_rebuilt_from_its_pieces_or_read_anew_with_a_text_box() -> None:
+    def part(first: str, second: str, boxed: str) -> bytes:
+        box = (
+            "<w:r><w:pict><w:txbxContent><w:p><w:r><w:t>"
+            f"{boxed}</w:t></w:r></w:p></w:txbxContent></w:pict></w:r>"
+        )
+        body = (
+            f"<w:p><w:r><w:t>{first}</w:t><w:tab/><w:t>{second}</w:t>"
+            '<w:noBreakHyphen/><w:t xml:space="preserve"> b </w:t></w:r></w:p>'
+            f"<w:p><w:r><w:t>{first}</w:t></w:r>{box}<w:r><w:t>{second}</w:t></w:r></w:p>"
+        )
+        return f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode()
+
+    one = part("Số 1", "ngày 2", "hộp")
+    root = etree.fromstring(one)
+    state = Reread.of(one, root, flatten(root.find(f"{{{W_NS}}}body")))
+    assert state is not None
+    for first, second, boxed in [("Số 10", "ngày 20", "hộp"), ("Số 3", "ngày 20", "chữ khác")]:
+        data = part(first, second, boxed)
+        paras = state.update(read_words(data))
+        assert paras is not None
+        fresh = flatten(etree.fromstring(data).find(f"{{{W_NS}}}body"))
+        assert _para_view(paras) == _para_view(fresh)
+        assert paras[0].text == f"{first} {second}- b"
+        assert paras[1].text == f"{first}{second}"

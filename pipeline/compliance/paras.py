@@ -50,20 +50,30 @@ _T, _TAB, _BR, _CR, _NB_HYPHEN, _TEXT_BOX = (
 
 def paragraph_text(p: Any) -> str:
     """Return the visible text of paragraph ``p`` (tabs and breaks as spaces), unfolded."""
-    out = []
-    # One pass in document order; a text box's own paragraphs are not this one's text,
-    # so a paragraph holding one (rare) takes the slower XPath that leaves them out.
-    for node in p.iter(_T, _TAB, _BR, _CR, _NB_HYPHEN, _TEXT_BOX):
+    found = text_pieces(p)
+    # A text box's own paragraphs are not this one's text: a paragraph holding one
+    # (rare) takes the slower XPath that leaves them out.
+    return "".join(found[0]) if found is not None else _boxed_paragraph_text(p)
+
+
+def text_pieces(p: Any) -> tuple[list[str], dict[int, int]] | None:
+    """Return the pieces of paragraph ``p``'s visible text, in order (each w:t's text,
+    a space for a tab or break, "-" for a non-breaking hyphen), and where each w:t's
+    piece is (by the element's id); None when ``p`` holds a text box."""
+    out: list[str] = []
+    where: dict[int, int] = {}
+    for node in p.iter(_T, _TAB, _BR, _CR, _NB_HYPHEN, _TEXT_BOX):  # one pass, in order
         tag = node.tag
         if tag == _T:
+            where[id(node)] = len(out)
             out.append(node.text or "")
         elif tag == _TEXT_BOX:
-            return _boxed_paragraph_text(p)
+            return None
         elif tag == _NB_HYPHEN:
             out.append("-")
         else:
             out.append(" ")
-    return "".join(out)
+    return out, where
 
 
 def _boxed_paragraph_text(p: Any) -> str:

@@ -57,8 +57,9 @@ from pipeline.compliance.paras import Para, flatten
 from pipeline.compliance.reader import StyleResolver
 from pipeline.compliance.report import CheckReport, RuleResult
 from pipeline.compliance.rules_style import heading_name
-from pipeline.compliance.words import Reread
+from pipeline.compliance.words import Reread, Words
 from pipeline.compliance.words import masked as words_masked
+from pipeline.compliance.words import read as read_words
 
 #: Rules decided by the template and by what the signature records of each paragraph.
 TEMPLATE_RULES = frozenset(
@@ -152,9 +153,10 @@ class TemplateCheck:
             UsageError: see :func:`pipeline.compliance.check_package`.
         """
 
-        masked = tuple((part, words_masked(data)) for part, data in sorted(rendered.items()))
+        words = {part: read_words(data) for part, data in sorted(rendered.items())}
+        masked = tuple((part, found.masked) for part, found in words.items())
         try:
-            package, paras = self._package(rendered, dict(masked), name)
+            package, paras = self._package(rendered, words, name)
         except (etree.XMLSyntaxError, ValueError) as exc:
             raise unreadable_xml(name, exc) from None
         resolver = self._resolver(package)
@@ -169,10 +171,10 @@ class TemplateCheck:
         )
 
     def _package(
-        self, rendered: Mapping[str, bytes], masked: Mapping[str, bytes], name: str
+        self, rendered: Mapping[str, bytes], words: Mapping[str, Words], name: str
     ) -> tuple[Package, list[Para] | None]:
         """Return the document's package: the template's parts as parsed once, the
-        rendered ones parsed from ``rendered`` (``masked``: their words left out);
+        rendered ones parsed from ``rendered`` (``words``: each one's words, read);
         and its body's paragraphs when already read (see :class:`Reread`).
 
         Raises:
@@ -199,7 +201,7 @@ class TemplateCheck:
         # from the last one only in words, update that one rather than parse anew.
         data = rendered[main]
         if self._reread is not None:
-            paras = self._reread.update(data, masked[main])
+            paras = self._reread.update(words[main])
             if paras is not None:
                 return with_document(self._skeleton, self._reread.root, name), paras
         self._reread = None

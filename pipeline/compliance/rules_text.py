@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated
 from pipeline.profiles import DISTRICT_LEVEL_ENDED, HD05_EFFECTIVE
@@ -91,27 +92,33 @@ def check_district(ctx: CheckContext) -> list[Issue]:
     """DISTRICT_BODY: a document dated from 01/7/2025 names a district-level body."""
     if not _is_new(ctx):
         return []
-    paras = ctx.layout.paras
-    # Nearly every document names no such body: the regular expression (slow, as it
-    # ignores case) runs only when a word every alternative holds is there.
-    text = "\n".join(para.text for para in paras).lower()
-    if not any(hint in text for hint in _DISTRICT_HINTS):
-        return []
     issues = []
-    for para in paras:
-        match = _DISTRICT.search(para.text)
-        if match:
+    for para in ctx.layout.paras:
+        found = _district_body(para.text)
+        if found is not None:
             issues.append(
                 Issue(
                     "Cơ quan cấp huyện",
                     para,
                     "không còn cấp huyện từ 01/7/2025",
-                    match.group(0),
+                    found,
                     "Văn bản mới không gửi/ghi cơ quan cấp huyện (đã kết thúc hoạt động): "
                     "thay bằng cơ quan cấp tỉnh hoặc cấp xã tương ứng.",
                 )
             )
     return issues[:15]
+
+
+@lru_cache(maxsize=1024)  # every paragraph of every plan: most texts come again
+def _district_body(text: str) -> str | None:
+    """Return the district-level body ``text`` names, if any."""
+    # Nearly every paragraph names no such body: the regular expression (slow, as it
+    # ignores case) runs only when a word every alternative holds is there.
+    lower = text.lower()
+    if not any(hint in lower for hint in _DISTRICT_HINTS):
+        return None
+    match = _DISTRICT.search(text)
+    return match.group(0) if match else None
 
 
 def check_profile_by_date(ctx: CheckContext) -> list[Issue]:

@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from itertools import compress, count
 from operator import ne
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from pipeline.compliance.paras import Para, fold, paragraph_text
+from pipeline.compliance.paras import Para, fold, paragraph_text, text_pieces
 
 #: A text between two tags that prints something: what a commune's data changes.
 WORDS = re.compile(rb">[^<]*[^\s<][^<]*<")
@@ -33,6 +33,25 @@ _UNMAPPABLE = (b"<!--", b"<![CDATA[")
 def masked(data: bytes) -> bytes:
     """Return ``data`` with each text between tags that prints replaced by "x"."""
     return WORDS.sub(b">x<", data)
+
+
+class Words(NamedTuple):
+    """A rendered part read once: its :func:`masked` form and its words in order."""
+
+    masked: bytes
+    segments: list[bytes]
+
+
+def read(data: bytes) -> Words:
+    """Return ``data``'s masked form and words, found in one pass."""
+    pieces, segments, last = [], [], 0
+    for match in WORDS.finditer(data):
+        start, end = match.span()
+        pieces.append(data[last:start])
+        segments.append(data[start:end])
+        last = end
+    pieces.append(data[last:])
+    return Words(b">x<".join(pieces), segments)
 
 
 def _text(segment: bytes) -> str:
@@ -47,13 +66,17 @@ def _text(segment: bytes) -> str:
 class Reread:
     """The last parsed main part, its paragraphs, and where each of its words sits."""
 
-    def __init__(self, data: bytes, root: Any, paras: list[Para]) -> None:
-        self.masked = masked(data)
+    def __init__(self, words: Words, root: Any, paras: list[Para]) -> None:
+        self.masked = words.masked
         self.root = root
         self.paras = list(paras)
-        self.segments: list[bytes] = WORDS.findall(data)
+        self.segments = words.segments
         self.nodes: list[Any] = []
         self.owners: list[int | None] = []
+        #: Per word: its place among its paragraph's text pieces (None: not one of
+        #: them, e.g. a field code; or the paragraph is read anew, holding a text box).
+        self.places: list[int | None] = []
+        self.pieces: dict[int, list[str] | None] = {}
 
     @classmethod
     def of(cls, data: bytes, root: Any, paras: list[Para]) -> Reread | None:
@@ -61,7 +84,7 @@ class Reread:
         ``paras``, or None when its words cannot be mapped to its elements."""
         if any(marker in data for marker in _UNMAPPABLE):
             return None
-        state = cls(data, root, paras)
+        state = cls(read(data), root, paras)
         return state if state._map() else None
 
     def _map(self) -> bool:
@@ -90,29 +113,44 @@ class Reread:
                     break
             owners.append(owner)
         self.nodes, self.owners = nodes, owners
+        self._map_pieces()
         return True
 
-    def update(self, data: bytes, data_masked: bytes) -> list[Para] | None:
-        """Bring the kept tree to the rendering ``data`` (``data_masked`` its
-        :func:`masked` form); return its paragraphs, or None when ``data`` differs in
-        more than words (the kept state is then spent: make a new one)."""
-        if data_masked != self.masked:
+    def _map_pieces(self) -> None:
+        where: dict[int, int] = {}
+        for owner in dict.fromkeys(o for o in self.owners if o is not None):
+            found = text_pieces(self.paras[owner].el)
+            self.pieces[owner] = found[0] if found is not None else None
+            if found is not None:
+                where.update(found[1])
+        self.places = [where.get(id(node)) for node in self.nodes]
+
+    def update(self, words: Words) -> list[Para] | None:
+        """Bring the kept tree to a rendering read into ``words`` (see :func:`read`);
+        return its paragraphs, or None when it differs in more than words (the kept
+        state is then spent: make a new one)."""
+        if words.masked != self.masked or len(words.segments) != len(self.segments):
             return None
-        segments = WORDS.findall(data)
-        if len(segments) != len(self.segments):
-            return None
+        segments = words.segments
         changed: set[int] = set()
         try:
             # The numbers of the changed words, found at C speed (most words stay).
             for number in compress(count(), map(ne, self.segments, segments)):
-                self.nodes[number].text = _text(segments[number])
+                text = _text(segments[number])
+                self.nodes[number].text = text
                 owner = self.owners[number]
-                if owner is not None:
-                    changed.add(owner)
+                if owner is None:
+                    continue
+                changed.add(owner)
+                pieces, place = self.pieces[owner], self.places[number]
+                if pieces is not None and place is not None:
+                    pieces[place] = text
         except (etree.XMLSyntaxError, UnicodeDecodeError, ValueError):
             return None
         self.segments = segments
         for number in changed:
             para = self.paras[number]
-            self.paras[number] = para.with_text(fold(paragraph_text(para.el)))
+            pieces = self.pieces[number]
+            text = "".join(pieces) if pieces is not None else paragraph_text(para.el)
+            self.paras[number] = para.with_text(fold(text))
         return list(self.paras)
