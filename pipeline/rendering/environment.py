@@ -10,6 +10,10 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+#: Types of values that are plain data: never a callable the sandbox must wrap.
+_PLAIN = frozenset({str, int, float, bool, tuple, type(None), Markup})
+_MISSING = object()
+
 #: Width of the text block of an A4 page with 30 mm and 15 mm side margins, in twips.
 TEXT_WIDTH_TWIPS = 9355
 
@@ -91,7 +95,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     underscore; methods that change a list, dict or set). A batch reads the same few
     dozen attributes of the same few types on every document, so each verdict is
     worked out once (at most ``_MAX_VERDICTS`` of them: a template looping over
-    made-up names must not grow the memo without end).
+    made-up names must not grow the memo without end), and an attribute judged safe
+    that holds plain data (text, numbers, tuples) is returned without Jinja's checks
+    for a ``str.format`` method, which such a value cannot be.
     """
 
     _MAX_VERDICTS = 4096
@@ -99,6 +105,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # The common case, ``b.kieu`` on every body line: an attribute already judged
+        # safe on this type, holding plain data (so not a ``str.format`` to wrap).
+        if self._verdicts.get((type(obj), attribute)):
+            value = getattr(obj, attribute, _MISSING)
+            if type(value) in _PLAIN:
+                return value
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
