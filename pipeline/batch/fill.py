@@ -5,7 +5,8 @@ with placeholders is rendered in the sandboxed text environment; a string that i
 exactly one placeholder (``"{{ xa.so }}"``) takes the field's typed value (a number,
 a date), so that a figure is never re-read from its Vietnamese spelling ("1.234" is
 one thousand two hundred and thirty-four). A string that fills to nothing leaves its
-field out.
+field out. A string that only places fields ("Uỷ ban nhân dân {{ xa.ten_day_du }}")
+is filled by joining its pieces, once checked to be what Jinja renders for it.
 
 Where the placeholders are is found once per record data (:func:`slots_of`); a
 commune's record copies only the mappings and lists on the way to them and shares
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -76,10 +78,15 @@ class FillFailure(Exception):
 
 @dataclass(frozen=True)
 class _Slot:
-    """A string with placeholders: its source and, if it is exactly one, the field."""
+    """A string with placeholders: its source and, if it is exactly one, the field.
+
+    ``pieces`` are literal text and field names in turn when that is all the source
+    is (:func:`_pieces`).
+    """
 
     source: str
     whole: str | None
+    pieces: tuple[str, ...] | None = None
 
 
 #: Where the placeholders of a record data are: a slot for a string, else for a
@@ -99,8 +106,44 @@ def slots_of(data: Any) -> Slots | None:
         return found or None
     if isinstance(data, str) and has_placeholder(data):
         whole = _WHOLE.match(data)
-        return _Slot(data, whole.group(1) if whole else None)
+        return _Slot(data, whole.group(1) if whole else None, _pieces(data))
     return None
+
+
+_SIMPLE = re.compile(r"\{\{\s*xa\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+_TAG = re.compile(r"\{[{%#]|[\r\n]")
+
+
+@cache
+def _pieces(source: str) -> tuple[str, ...] | None:
+    """Return ``source`` as literal text and field names in turn, if that is all it is.
+
+    Such a text ("Uỷ ban nhân dân {{ xa.ten_day_du }}") is filled by joining the
+    pieces, which is what Jinja renders for it: checked here, once, on made-up
+    values. Anything else (a filter, a condition, a line break, a name that is a
+    method of the fields' mapping) is left to Jinja.
+    """
+    pieces = _SIMPLE.split(source)
+    names = pieces[1::2]
+    if any(_TAG.search(text) for text in pieces[::2]) or any(hasattr({}, n) for n in names):
+        return None
+    probe = {name: f"<{index}>" for index, name in enumerate(dict.fromkeys(names))}
+    try:
+        rendered = render_compiled(compile_text(source), {"xa": probe})
+    except TextTemplateError:
+        return None
+    return tuple(pieces) if _joined(tuple(pieces), probe) == rendered else None
+
+
+def _joined(pieces: tuple[str, ...], text: Mapping[str, Any]) -> str | None:
+    """Return ``pieces`` with each field name replaced by its text (None if one lacks)."""
+    out = list(pieces)
+    for index in range(1, len(out), 2):
+        value = text.get(out[index])
+        if type(value) is not str:
+            return None  # left to Jinja: it reports a missing field as it should
+        out[index] = value
+    return "".join(out)
 
 
 def fill(data: Any, fields: CommuneFields, path: PathKey = ()) -> Any:
@@ -116,21 +159,34 @@ def fill(data: Any, fields: CommuneFields, path: PathKey = ()) -> Any:
 
 
 def _fill(data: Any, slots: Slots, fields: CommuneFields, path: PathKey) -> Any:
+    try:
+        return _filled(data, slots, fields)
+    except FillFailure as exc:
+        raise FillFailure((*path, *exc.path), exc.error) from None
+
+
+def _filled(data: Any, slots: Slots, fields: CommuneFields) -> Any:
+    # The path of a failure is put together on the way out: none is built otherwise.
     if isinstance(slots, _Slot):
-        return _fill_text(slots, fields, path)
+        return _fill_text(slots, fields)
     out = dict(data) if isinstance(data, dict) else list(data)
     for key, sub in slots.items():
-        out[key] = _fill(data[key], sub, fields, (*path, key))  # type: ignore[index]
+        try:
+            out[key] = _filled(data[key], sub, fields)  # type: ignore[index]
+        except FillFailure as exc:
+            raise FillFailure((key, *exc.path), exc.error) from None
     return out
 
 
-def _fill_text(slot: _Slot, fields: CommuneFields, path: PathKey) -> Any:
+def _fill_text(slot: _Slot, fields: CommuneFields) -> Any:
     if slot.whole is not None and slot.whole in fields.values:
         return fields.values[slot.whole]
-    try:
-        text = render_compiled(compile_text(slot.source), {"xa": fields.text})
-    except TextTemplateError as exc:
-        raise FillFailure(path, exc) from None
+    text = None if slot.pieces is None else _joined(slot.pieces, fields.text)
+    if text is None:
+        try:
+            text = render_compiled(compile_text(slot.source), {"xa": fields.text})
+        except TextTemplateError as exc:
+            raise FillFailure((), exc) from None
     # "{{ xa.so | default('') }}" on an empty cell leaves the field out (a draft's number).
     return text if text.strip() else None
 
