@@ -22,7 +22,7 @@ from types import FrameType
 from typing import Any
 
 from pipeline.batch.plan import Job
-from pipeline.batch.worker import Outcome, Recipe, Renderer, run_jobs, start_worker
+from pipeline.batch.worker import Outcome, Recipe, Renderer, Result, run_jobs, start_worker
 from pipeline.errors import Problem
 
 #: Tasks in flight per worker: enough to keep each busy, few enough to hold little.
@@ -74,7 +74,7 @@ class Outcomes:
         stop: Callable[[], bool] = lambda: False,
     ) -> None:
         self.recipe = recipe
-        self.jobs = jobs
+        self.jobs = tuple(jobs)
         self.stop = stop
         self.executor: ProcessPoolExecutor | None = None
         if workers > 1 and len(jobs) > 1:
@@ -83,7 +83,7 @@ class Outcomes:
                 max_workers=min(workers, len(jobs)),
                 mp_context=_context(),
                 initializer=start_worker,
-                initargs=(recipe,),
+                initargs=(recipe, self.jobs),
             )
             with contextlib.suppress(BrokenProcessPool):  # then every job comes back lost
                 self.executor.submit(_ready).result()
@@ -112,8 +112,8 @@ class Outcomes:
 
     def _in_pool(self, executor: ProcessPoolExecutor) -> Iterator[Outcome]:
         source = self.recipe.roster_source
-        queue = deque(self.jobs)
-        pending: dict[Future[list[Outcome]], tuple[Job, ...]] = {}
+        queue = deque(range(len(self.jobs)))
+        pending: dict[Future[list[Result]], range] = {}
         workers = _size(executor)
         limit = IN_FLIGHT * workers
         broken = False
@@ -127,18 +127,24 @@ class Outcomes:
                     break
                 done, _ = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
                 for future in done:
-                    jobs = pending.pop(future)
+                    numbers = pending.pop(future)
                     error = future.exception()
                     if error is None:
-                        yield from future.result()
+                        yield from self._outcomes(numbers, future.result())
                     else:
                         broken = broken or isinstance(error, BrokenProcessPool)
-                        yield from (lost(job, source) for job in jobs)
-            yield from (lost(job, source) for job in queue)
+                        yield from (lost(self.jobs[n], source) for n in numbers)
+            yield from (lost(self.jobs[n], source) for n in queue)
         except KeyboardInterrupt:  # asked twice, or outside the main thread
             executor.shutdown(wait=True, cancel_futures=True)
-            yield from _finished(pending)
+            for future, numbers in pending.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    yield from self._outcomes(numbers, future.result())
             raise
+
+    def _outcomes(self, numbers: range, results: list[Result]) -> Iterator[Outcome]:
+        for number, (sha256, problems, extras) in zip(numbers, results, strict=True):
+            yield Outcome(self.jobs[number], sha256, problems, extras=extras)
 
 
 def _ready() -> bool:
@@ -165,29 +171,24 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _submit(
     executor: ProcessPoolExecutor,
-    queue: deque[Job],
-    pending: dict[Future[list[Outcome]], tuple[Job, ...]],
+    queue: deque[int],
+    pending: dict[Future[list[Result]], range],
     limit: int,
     workers: int,
 ) -> bool:
-    """Top ``pending`` up to ``limit`` tasks from ``queue``; return False if the pool is
-    broken. Tasks shrink towards the end so that the workers finish together."""
+    """Top ``pending`` up to ``limit`` tasks from ``queue`` (job numbers, in order);
+    return False if the pool is broken. Tasks shrink towards the end so that the
+    workers finish together."""
     while queue and len(pending) < limit:
         size = max(1, min(CHUNK, len(queue) // (IN_FLIGHT * workers)))
-        jobs = tuple(queue[i] for i in range(size))
+        numbers = range(queue[0], queue[0] + size)
         try:
-            pending[executor.submit(run_jobs, jobs)] = jobs
+            pending[executor.submit(run_jobs, numbers.start, numbers.stop)] = numbers
         except BrokenProcessPool:
             return False
-        for _ in jobs:
+        for _ in numbers:
             queue.popleft()
     return True
-
-
-def _finished(pending: dict[Future[list[Outcome]], tuple[Job, ...]]) -> Iterator[Outcome]:
-    for future in pending:
-        if future.done() and not future.cancelled() and future.exception() is None:
-            yield from future.result()
 
 
 def lost(job: Job, source: str) -> Outcome:

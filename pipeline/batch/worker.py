@@ -1,7 +1,8 @@
 """What one worker process does: prepare the templates once, then render commune after commune.
 
-A worker gets the recipe once (at start-up) and then only small tasks; it writes each
-plan itself, atomically, and sends back hashes or problems, never the bytes. Workers
+A worker gets the recipe and the jobs once (at start-up) and then only small tasks (a
+range of job numbers); it writes each plan itself, atomically, and sends back hashes or
+problems, never the bytes. Workers
 ignore Ctrl-C: the main process decides when to stop, so that a plan being written is
 either finished or never appears.
 """
@@ -137,8 +138,11 @@ class Renderer:
         return Outcome(job, hashes[0][1], extras=tuple(hashes[1:]))
 
 
-#: The renderer of this worker process, set once by :func:`start_worker`.
-_WORKER: dict[str, Renderer] = {}
+#: What a worker sends back of an outcome: the plan's hash, problems, list files.
+Result = tuple[str | None, tuple[Problem, ...], tuple[tuple[str, str], ...]]
+
+#: The renderer and jobs of this worker process, set once by :func:`start_worker`.
+_WORKER: dict[str, Any] = {}
 
 
 def _watch_parent(parent: int) -> None:
@@ -149,9 +153,9 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def start_worker(recipe: Recipe) -> None:
-    """Initialise a worker process: ignore Ctrl-C, prepare the templates once, and
-    exit by itself if the process that started it dies."""
+def start_worker(recipe: Recipe, jobs: tuple[Job, ...]) -> None:
+    """Initialise a worker process for ``jobs``: ignore Ctrl-C, prepare the templates
+    once, and exit by itself if the process that started it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A forked worker inherits the main process's cooperative SIGTERM handler; restore
     # the default so that a broken pool can terminate it (otherwise, after one worker
@@ -159,10 +163,14 @@ def start_worker(recipe: Recipe) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     _WORKER["renderer"] = Renderer(recipe)
+    _WORKER["jobs"] = jobs
 
 
-def run_jobs(jobs: tuple[Job, ...]) -> list[Outcome]:
-    """Render a few communes, one after the other, in a worker started by
-    :func:`start_worker` (one task for several plans: less to send back and forth)."""
-    renderer = _WORKER["renderer"]
-    return [renderer.run(job) for job in jobs]
+def run_jobs(start: int, stop: int) -> list[Result]:
+    """Render jobs ``start`` to ``stop`` (excluded), one after the other, in a worker
+    started by :func:`start_worker` (one task for several plans: less to send back and
+    forth); return each one's :data:`Result`, in order."""
+    renderer: Renderer = _WORKER["renderer"]
+    jobs: tuple[Job, ...] = _WORKER["jobs"]
+    outcomes = (renderer.run(job) for job in jobs[start:stop])
+    return [(o.sha256, o.problems, o.extras) for o in outcomes]
