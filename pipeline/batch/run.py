@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +34,9 @@ from pipeline.rendering import write_atomic
 from pipeline.rendering.combine import combine_documents
 
 COMBINED = "tat-ca.docx"
+#: While plans are written, they are flushed to disk this often (seconds), so that
+#: the flush that ends a run (before the manifest) has only the last moments' left.
+FLUSH_EVERY = 1.0
 
 
 class Progress(Protocol):
@@ -252,9 +256,11 @@ def _render(
     workers = options.jobs or os.cpu_count() or 1
     journal = Journal(run.out_dir)
     stream = None
+    flusher = _Flusher()
     try:
         with StopRequest() as stop:
             stream = Outcomes(recipe, todo, workers, lambda: stop.requested)
+            flusher.start()  # after the workers: they are forked from one thread
             if progress is not None:
                 progress.start(len(todo), report.skipped)
             finished = 0
@@ -268,12 +274,36 @@ def _render(
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
+        flusher.stop()
         if stream is not None:
             stream.close()  # stops the workers now, not whenever they are collected
         journal.close()
         if progress is not None:
             progress.stop()
         remove_temp_files(run.out_dir)
+
+
+class _Flusher:
+    """Flushes what the run has written to disk every :data:`FLUSH_EVERY` seconds,
+    in a thread of its own (the disk works while the plans are made)."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if hasattr(os, "sync"):
+            self._thread = threading.Thread(target=self._run, name="vanban-flush", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.wait(FLUSH_EVERY):
+            os.sync()
+
+    def stop(self) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
 
 
 def _header(run: _Run) -> dict[str, Any]:

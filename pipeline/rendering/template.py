@@ -86,25 +86,30 @@ class PreparedTemplate:
 
     @classmethod
     def load(cls, path: Path) -> PreparedTemplate:
-        """Read, patch and compile the template at ``path``.
+        """Read, patch and compile the template at ``path`` (once per content: a batch
+        loads it to check it, then each worker forked from that process has it).
 
         Raises:
             TemplateProblem: the file is not a .docx or a part has a Jinja syntax error.
         """
         try:
             raw = path.read_bytes()
+        except OSError as exc:
+            raise _unreadable(path, exc) from None
+        key = (str(path), hashlib.sha256(raw).hexdigest())
+        found = _LOADED.get(key)
+        if found is None:
+            if len(_LOADED) >= _LOADED_KEPT:
+                _LOADED.clear()
+            found = _LOADED[key] = cls._prepare(key[0], raw, key[1])
+        return found
+
+    @classmethod
+    def _prepare(cls, path: str, raw: bytes, digest: str) -> PreparedTemplate:
+        try:
             members = read_members(io.BytesIO(raw))
         except (OSError, zipfile.BadZipFile) as exc:
-            raise TemplateProblem(
-                [
-                    Problem(
-                        str(path),
-                        "",
-                        "",
-                        f"Không mở được mẫu: không phải tệp Word .docx hợp lệ ({exc}).",
-                    )
-                ]
-            ) from None
+            raise _unreadable(path, exc) from None
         parts = []
         for index, member in enumerate(members):
             if not _PART.match(member.name):
@@ -119,7 +124,7 @@ class PreparedTemplate:
                 raise TemplateProblem(
                     [
                         Problem(
-                            str(path),
+                            path,
                             f"{member.name}, đoạn “{_excerpt(source, exc.lineno)}”",
                             "",
                             f"Thẻ Jinja sai cú pháp: {exc.message}. "
@@ -128,7 +133,7 @@ class PreparedTemplate:
                     ]
                 ) from None
             parts.append(_Part(index, member.name, source, template))
-        return cls(str(path), members, parts, hashlib.sha256(raw).hexdigest())
+        return cls(path, members, parts, digest)
 
     @property
     def rendered_part_names(self) -> tuple[str, ...]:
@@ -196,6 +201,24 @@ class PreparedTemplate:
         excerpt = _excerpt(part.source, lineno)
         where = f"{part.name}, đoạn “{excerpt}”" if excerpt else part.name
         return Problem(self.name, where, "", message)
+
+
+#: Templates prepared in this process, by path and content (they are never changed).
+_LOADED: dict[tuple[str, str], PreparedTemplate] = {}
+_LOADED_KEPT = 8
+
+
+def _unreadable(path: Path | str, exc: Exception) -> TemplateProblem:
+    return TemplateProblem(
+        [
+            Problem(
+                str(path),
+                "",
+                "",
+                f"Không mở được mẫu: không phải tệp Word .docx hợp lệ ({exc}).",
+            )
+        ]
+    )
 
 
 def _template_line(exc: Exception) -> int | None:
