@@ -10,12 +10,13 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 _LOCAL = struct.Struct("<4s5H3L2H")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
+_OFFSET = struct.Struct("<L")
 _DOS_DATE = (0 << 11) | (0 << 5) | 0, ((1980 - 1980) << 9) | (1 << 5) | 1  # 1980-01-01 00:00
 _UTF8_FLAG = 0x800
 #: Deflate level of rendered parts. Level 1 is ~2.5x faster than zlib's default 6 on a
@@ -26,13 +27,31 @@ LEVEL = 1
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One zip member as stored: name, method, CRC, sizes and compressed bytes."""
+    """One zip member as stored: name, method, CRC, sizes and compressed bytes.
+
+    Its local record (header, name, data) and its central directory entry but for the
+    offset are packed once: a template's members go into every document made from it.
+    """
 
     name: str
     method: int
     crc: int
     size: int
     data: bytes
+    record: bytes = field(init=False, repr=False, compare=False)
+    central: tuple[bytes, bytes] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        name = self.name.encode("utf-8")
+        flags = _UTF8_FLAG if not self.name.isascii() else 0
+        dos_time, dos_date = _DOS_DATE
+        sizes = (self.crc, len(self.data), self.size, len(name))
+        local = _LOCAL.pack(b"PK\x03\x04", 20, flags, self.method, dos_time, dos_date, *sizes, 0)
+        head = _CENTRAL.pack(
+            b"PK\x01\x02", 20, 20, flags, self.method, dos_time, dos_date, *sizes, 0, 0, 0, 0, 0, 0
+        )[: -_OFFSET.size]  # the offset goes last, then the name
+        object.__setattr__(self, "record", local + name + self.data)
+        object.__setattr__(self, "central", (head, name))
 
     @classmethod
     def deflated(cls, name: str, content: bytes, level: int = LEVEL) -> Member:
@@ -74,47 +93,10 @@ def write_members(out: BinaryIO, members: list[Member]) -> None:
     """Write ``members`` as a zip archive to ``out`` (fixed timestamps, no extras)."""
     central = []
     offset = 0
-    dos_time, dos_date = _DOS_DATE
     for m in members:
-        name = m.name.encode("utf-8")
-        flags = _UTF8_FLAG if not m.name.isascii() else 0
-        local = _LOCAL.pack(
-            b"PK\x03\x04",
-            20,
-            flags,
-            m.method,
-            dos_time,
-            dos_date,
-            m.crc,
-            len(m.data),
-            m.size,
-            len(name),
-            0,
-        )
-        out.write(local + name + m.data)
-        central.append(
-            _CENTRAL.pack(
-                b"PK\x01\x02",
-                20,
-                20,
-                flags,
-                m.method,
-                dos_time,
-                dos_date,
-                m.crc,
-                len(m.data),
-                m.size,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                0,
-                offset,
-            )
-            + name
-        )
-        offset += len(local) + len(name) + len(m.data)
+        head, name = m.central
+        central.append(head + _OFFSET.pack(offset) + name)
+        offset += len(m.record)
     directory = b"".join(central)
-    out.write(directory)
-    out.write(_END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), offset, 0))
+    end = _END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), offset, 0)
+    out.write(b"".join([*(m.record for m in members), directory, end]))
