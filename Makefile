@@ -18,8 +18,9 @@ venv: $(STAMP)
 build: venv
 	$(BIN)/vanban build inputs -o build
 
-## Rebuild the built-in Word templates from the profiles (templates/docx/).
+## Rebuild the rules read at run time and the built-in Word templates from the profiles.
 templates: venv
+	$(BIN)/python -m pipeline.profiles
 	$(BIN)/python -m pipeline.authoring templates/docx
 
 lint: venv

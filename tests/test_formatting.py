@@ -143,3 +143,11 @@ def test_nfc_composes_decomposed_vietnamese() -> None:
 def test_nfc_is_idempotent(text: str) -> None:
     assert nfc(nfc(text)) == nfc(text)
     assert unicodedata.is_normalized("NFC", nfc(text))
+
+
+def test_the_rules_read_at_run_time_are_the_rules_yaml() -> None:
+    # rules.json is rules.yaml parsed once (fast to read); after editing the YAML,
+    # run `make templates` (or `python -m pipeline.profiles`).
+    from pipeline.profiles import _rules, rules_from_yaml
+
+    assert _rules() == rules_from_yaml()
