@@ -159,12 +159,12 @@ class TemplateCheck:
             package, paras = self._package(rendered, words, name)
         except (etree.XMLSyntaxError, ValueError) as exc:
             raise unreadable_xml(name, exc) from None
-        resolver = self._resolver(package)
         if package.document is not self._root:
-            # A new tree: what the shared resolver read of the last one's elements goes.
-            resolver.facts.clear()
+            # A new tree: what the shared resolvers read of the last one's elements goes.
+            for shared in self._resolvers.values():
+                shared.facts.clear()
             self._root = package.document
-        prepared = prepare_check(package, profile_id, resolver, paras)
+        prepared = prepare_check(package, profile_id, self._resolver(package), paras)
         cached = self._template_verdict(prepared, masked)
         return prepared.report(
             tuple(cached.get(spec.id) or run_rule(spec, prepared.ctx) for spec in prepared.specs)
