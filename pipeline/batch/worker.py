@@ -2,9 +2,8 @@
 
 A worker gets the recipe and the jobs once (at start-up) and then only small tasks (a
 range of job numbers); it writes each plan itself, atomically, and sends back hashes or
-problems, never the bytes. Workers
-ignore Ctrl-C: the main process decides when to stop, so that a plan being written is
-either finished or never appears.
+problems, never the bytes. Workers ignore Ctrl-C: the main process decides when to
+stop, so that a plan being written is either finished or never appears.
 """
 
 from __future__ import annotations
