@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SRC    := pipeline tests $(wildcard bench)
 
-.PHONY: venv build templates test lint typecheck unit bench clean
+.PHONY: venv build templates test lint typecheck unit bench bench-instructions clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: lint typecheck unit
 
 bench: venv
 	$(BIN)/python bench/batch.py
+
+## Per-plan CPU instructions of each batch stage (valgrind): compares versions exactly.
+bench-instructions: venv
+	$(BIN)/python bench/instructions.py
 
 clean:
 	rm -rf build
