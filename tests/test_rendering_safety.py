@@ -118,3 +118,17 @@ def test_syntax_error_is_reported_when_the_template_is_loaded(tmp_path: Path) ->
     path = _template(tmp_path, "Xin chào", "{% for x in %}")
     with pytest.raises(TemplateProblem, match="cú pháp"):
         PreparedTemplate.load(path)
+
+
+def test_a_template_edited_in_place_is_prepared_again(tmp_path: Path) -> None:
+    # Templates are prepared once per process and content: the same file, edited
+    # between two loads (a clerk fixes the template and runs again), is read anew.
+    path = _template(tmp_path, "Xin chào {{ x }}")
+    first = PreparedTemplate.load(path)
+    assert PreparedTemplate.load(path) is first
+    assert _texts(render_to_bytes(first, {"x": "xã"})) == ["Xin chào xã"]
+    _template(tmp_path, "Kính gửi {{ x }}")
+    assert _texts(render_to_bytes(PreparedTemplate.load(path), {"x": "xã"})) == ["Kính gửi xã"]
+    _template(tmp_path, "Xin chào", "{% for x in %}")
+    with pytest.raises(TemplateProblem, match="cú pháp"):
+        PreparedTemplate.load(path)
