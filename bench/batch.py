@@ -20,10 +20,13 @@ in a fresh subprocess (so that peak RSS is that variant's own):
 
 Then N=200 and N=2000 of ``jobs1`` (the whole pipeline in one process) for the memory
 ratio, and N=3321 (every commune of the country) of ``jobs2``. All of it ROUNDS times
-(default 3), round after round, and then each variant's median run. The last line,
-from the medians, is
+(default 3), round after round, and then each variant's median run. Each speed-up is
+the median of its rounds' speed-ups (two variants of one round run within a minute of
+each other; see ``_speedup``); the ratio of the median runs is printed beside it. The
+last line is
 ``speedup_jobs1_vs_docxtpl=<x> speedup_jobs2_vs_docxtpl=<y> rss_ratio_2000_vs_200=<z>``
-(speed-ups on plans only, as docxtpl makes plans only).
+(speed-ups on plans only, as docxtpl makes plans only; the RSS ratio from the median
+runs). Every output stays on disk until the end (see ``measure``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,11 +74,17 @@ def make_inputs(folder: Path, count: int) -> Path:
     return folder / SPEC
 
 
-def _peak_mb() -> tuple[float, float]:
-    """Return the peak RSS (MB) of this process and of its largest finished child."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, children
+def _usage() -> dict[str, float]:
+    """Return the peak RSS (MB) of this process and of its largest finished child, and
+    the CPU seconds (user, system) of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "rss_mb": own.ru_maxrss / 1024,
+        "worker_rss_mb": children.ru_maxrss / 1024,
+        "user_s": own.ru_utime + children.ru_utime,
+        "sys_s": own.ru_stime + children.ru_stime,
+    }
 
 
 def run_docxtpl(spec: Path, out: Path) -> dict[str, Any]:
@@ -127,8 +137,7 @@ def child(variant: str, spec: Path, out: Path) -> None:
     else:
         jobs = int(variant[4])
         result = run_vanban(spec, out, jobs, lists=variant.endswith("+lists"))
-    own, workers = _peak_mb()
-    result.update(rss_mb=own, worker_rss_mb=workers)
+    result.update(_usage())
     print(json.dumps(result))
 
 
@@ -148,10 +157,12 @@ def measure(variant: str, count: int, work: Path) -> dict[str, Any]:
     result["process_seconds"] = time.perf_counter() - started
     if result["docs"] != count or result.get("exit", 0) != 0:
         raise SystemExit(f"{variant}: {result['docs']} of {count} documents ({done.stderr})")
-    shutil.rmtree(folder)
-    # Flush the removal before the next variant starts (the disk is mounted with
-    # online discard: freeing a thousand files' blocks would otherwise go on, untimed
-    # here, while the next variant runs and is timed).
+    # The outputs stay until the whole bench is over. Removing them here made the next
+    # variants slower: on ext4 without a journal (this VM's disk), every new file's inode
+    # is looked for past each inode freed in the last minutes ("recently_deleted" in the
+    # kernel), so a run after a clean-up of thousands of files spent up to ~1 ms of
+    # kernel time per file, and more with two writers. Flush what this variant wrote
+    # (the docxtpl loop does not flush) so that the next one is not timed writing it.
     os.sync()
     return result
 
@@ -164,7 +175,8 @@ def _row(name: str, count: int, r: dict[str, Any]) -> str:
         rss += f" (workers {r['worker_rss_mb']:.0f})"
     return (
         f"{name:<13} N={count:<5} {rate:8.1f} docs/s {ms:8.2f} ms/doc "
-        f"{r['seconds']:7.2f} s  process {r['process_seconds']:6.2f} s  peak RSS {rss} MB"
+        f"{r['seconds']:7.2f} s  process {r['process_seconds']:6.2f} s  "
+        f"cpu {r['user_s']:5.2f}+{r['sys_s']:4.2f} s  peak RSS {rss} MB"
     )
 
 
@@ -198,7 +210,6 @@ def main(argv: list[str]) -> None:
     print(f"## medians of {rounds}")
     for (variant, n), result in medians.items():
         print(_row(variant, n, result))
-    per_doc = {v: medians[(v, count)]["seconds"] / count for v, n in plan if n == count}
     country = medians[("jobs2", COUNTRY)]
     rss = medians[("jobs1", 2000)]["rss_mb"] / medians[("jobs1", 200)]["rss_mb"]
     print(
@@ -206,15 +217,41 @@ def main(argv: list[str]) -> None:
         f"in the command, {country['process_seconds']:.2f} s as a process "
         "(interpreter start and imports included)"
     )
+    speedups = {
+        pair: _speedup(runs[(pair[0], count)], runs[(pair[1], count)])
+        for pair in (
+            ("docxtpl", "jobs1"),
+            ("docxtpl", "jobs2"),
+            ("jobs1", "jobs2"),
+            ("jobs1+lists", "jobs2+lists"),
+        )
+    }
+    for (slow, fast), (each, median, of_medians) in speedups.items():
+        rounds_text = ", ".join(f"{x:.2f}" for x in each)
+        print(
+            f"{fast} vs {slow}: {median:.2f}x (median of the rounds: {rounds_text}; "
+            f"ratio of the median runs {of_medians:.2f}x)"
+        )
     print(
-        f"jobs2 vs jobs1: {per_doc['jobs1'] / per_doc['jobs2']:.2f}x (plans only), "
-        f"{per_doc['jobs1+lists'] / per_doc['jobs2+lists']:.2f}x (with lists)"
-    )
-    print(
-        f"speedup_jobs1_vs_docxtpl={per_doc['docxtpl'] / per_doc['jobs1']:.2f} "
-        f"speedup_jobs2_vs_docxtpl={per_doc['docxtpl'] / per_doc['jobs2']:.2f} "
+        f"speedup_jobs1_vs_docxtpl={speedups[('docxtpl', 'jobs1')][1]:.2f} "
+        f"speedup_jobs2_vs_docxtpl={speedups[('docxtpl', 'jobs2')][1]:.2f} "
         f"rss_ratio_2000_vs_200={rss:.2f}"
     )
+
+
+def _speedup(
+    slow: list[dict[str, Any]], fast: list[dict[str, Any]]
+) -> tuple[list[float], float, float]:
+    """Return how many times faster ``fast`` was than ``slow`` in each round, the median
+    of those, and the ratio of the two median runs.
+
+    The speed-up that counts is the median of the rounds: in a round the two variants run
+    within a minute of each other, while two median runs may come from rounds minutes
+    apart, on a machine whose speed drifts by up to 2× over minutes.
+    """
+    each = [s["seconds"] / f["seconds"] for s, f in zip(slow, fast, strict=True)]
+    of_medians = _median(slow)["seconds"] / _median(fast)["seconds"]
+    return each, statistics.median(each), of_medians
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Exit codes: 0 everything done; 1 some documents failed (format check or renderin
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -159,6 +160,10 @@ def main() -> None:
       vanban render hoso.yaml -o ra.docx   tạo một văn bản
       vanban build                      tạo mọi văn bản trong inputs/ vào build/
     """
+    # What is loaded by now (vanban, its libraries) lives as long as the command: keep
+    # the collector from walking it again and again (a full pass took ~35 ms of a batch).
+    gc.freeze()
+    click.get_current_context().call_on_close(gc.unfreeze)
 
 
 @main.command(epilog=_EPILOG)

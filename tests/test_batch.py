@@ -302,6 +302,11 @@ def test_manifest_records_version_and_every_hash_sorted_by_code(tmp_path: Path) 
             assert item["sha256"] == sha(report.out_dir / item["path"])
     assert [(f["row"], f["code"]) for f in manifest["failed"]] == [(4, rows[3][CODE])]
     assert not (report.out_dir / ".manifest.journal").exists()
+    # One line per commune and per failure, in that order; the rest indented.
+    lines = (report.out_dir / "manifest.json").read_text(encoding="utf-8").splitlines()
+    items = [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith("    {")]
+    assert items == manifest["communes"] + manifest["failed"]
+    assert lines[:2] == ["{", '  "tool": "vanban",'] and lines[-1] == "}"
 
 
 def test_communes_sharing_a_name_get_distinct_file_names(tmp_path: Path) -> None:

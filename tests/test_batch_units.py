@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from datetime import date
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.batch import manifest
 from pipeline.batch.fill import fill, merge, placeholder_names
 from pipeline.batch.slugs import slugify, unique_slugs
 from pipeline.context.commune import commune_fields, place_name
@@ -172,3 +174,31 @@ def test_a_placeholder_filling_to_nothing_leaves_the_field_out() -> None:
     draft = COMMUNE.model_copy(update={"so": None})
     filled = fill({"so": "{{ xa.so | default('') }}", "nam": 2026}, commune_fields(draft))
     assert filled == {"so": None, "nam": 2026}
+
+
+def test_the_journal_writes_lines_in_bursts_and_everything_at_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = iter([100.0, 100.01, 100.02, 100.2, 100.21])  # seconds, as time.monotonic gives them
+    monkeypatch.setattr(manifest.time, "monotonic", lambda: next(clock))
+    journal = manifest.Journal(tmp_path)
+
+    def entry(code: str) -> manifest.Entry:
+        return manifest.Entry(code, f"xã {code}", 2, "i" * 64, "t" * 64, f"{code}.docx", "o" * 64)
+
+    def written() -> list[str]:
+        text = journal.path.read_text(encoding="utf-8")
+        return [json.loads(line)["code"] for line in text.splitlines()]
+
+    journal.record(entry("1"))  # the first line is written at once: the run has begun
+    assert written() == ["1"]
+    journal.record(entry("2"))  # 0.01 s later: waits
+    journal.record(entry("3"))
+    assert written() == ["1"]
+    journal.record(entry("4"))  # 0.2 s after the last write: all that waited
+    assert written() == ["1", "2", "3", "4"]
+    journal.record(entry("5"))
+    journal.close()
+    assert written() == ["1", "2", "3", "4", "5"]
+    entries, _ = manifest.read_previous(tmp_path)
+    assert sorted(entries) == ["1", "2", "3", "4", "5"]

@@ -11,6 +11,7 @@ are yielded as lost.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import signal
 import threading
@@ -77,7 +78,14 @@ class Outcomes:
         self.jobs = tuple(jobs)
         self.stop = stop
         self.executor: ProcessPoolExecutor | None = None
+        self._thaw = False
         if workers > 1 and len(jobs) > 1:
+            # What the workers inherit (templates, jobs, vanban itself) lives as long as
+            # they do: frozen, the collector never walks it, in them or here, and their
+            # copies of its memory pages stay shared (see gc.freeze). Thawed when the
+            # run is over, unless whoever called froze the heap first (the command does).
+            self._thaw = gc.get_freeze_count() == 0
+            gc.freeze()
             # Started now, before any progress-bar thread: workers may then be forked.
             self.executor = ProcessPoolExecutor(
                 max_workers=min(workers, len(jobs)),
@@ -102,6 +110,9 @@ class Outcomes:
             self._stream.close()
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
+        if self._thaw:
+            gc.unfreeze()
+            self._thaw = False
 
     def _in_process(self) -> Iterator[Outcome]:
         renderer = Renderer(self.recipe)
