@@ -117,7 +117,9 @@ class _Run:
     failures: list[Failure] = field(default_factory=list)
     lost: int = 0
 
-    def entry(self, job: Job, output_sha256: str = "") -> Entry:
+    def entry(
+        self, job: Job, output_sha256: str = "", extras: tuple[tuple[str, str], ...] = ()
+    ) -> Entry:
         return Entry(
             job.code,
             job.name,
@@ -126,6 +128,7 @@ class _Run:
             self.template_sha256,
             f"{job.slug}.docx",
             output_sha256,
+            extras,
         )
 
     def record(self, outcome: Outcome, journal: Journal) -> bool:
@@ -136,8 +139,8 @@ class _Run:
         if outcome.sha256 is None:
             self.failures.append(Failure(job.row, job.code, job.name, outcome.problems))
             return False
-        self.entries[job.code] = replace(self.entry(job, outcome.sha256), extras=outcome.extras)
-        journal.record(self.entries[job.code])
+        entry = self.entries[job.code] = self.entry(job, outcome.sha256, outcome.extras)
+        journal.record(entry)
         return True
 
 
