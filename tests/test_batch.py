@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -74,6 +75,7 @@ def test_two_bad_rows_fail_alone_and_fixing_them_renders_exactly_those(tmp_path:
 
     assert result.exit_code == 1, result.output
     assert "tạo mới 10, giữ nguyên (không đổi) 0, lỗi 2" in result.output
+    assert gc.get_freeze_count() == 0  # the command froze the heap, and thawed it
     report = re.sub(r"\s+", " ", result.output)
     assert "hàng 4: [Tên xã] Ô “Tên xã” đang trống" in report
     assert "hàng 8: [Số thôn trước sắp xếp] “mười bảy” không phải số nguyên" in report
@@ -87,6 +89,7 @@ def test_two_bad_rows_fail_alone_and_fixing_them_renders_exactly_those(tmp_path:
     report_after = api.build_batch(spec, out, options=BatchOptions(jobs=2))
 
     assert (report_after.rendered, report_after.skipped, report_after.failures) == (2, 10, [])
+    assert gc.get_freeze_count() == 0  # so did the pool of workers
     after = {p.name: p for p in plans(out / BATCH)}
     assert set(after) == set(before) | {f"{slug_of(rows[3])}.docx", f"{slug_of(rows[7])}.docx"}
     for name, (data, mtime) in before.items():
