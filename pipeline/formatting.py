@@ -164,5 +164,6 @@ def percent_text(value: Decimal) -> str:
 
 
 def short_date(value: date) -> str:
-    """Return a date as written inside a sentence: "05/02/2026"."""
-    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    """Return a date as written inside a sentence, by the rule of the date line: a zero
+    before days under 10 and before months 1 and 2 only ("05/02/2026", "10/6/2026")."""
+    return f"{day_text(value.day)}/{month_text(value.month)}/{value.year}"

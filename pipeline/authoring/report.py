@@ -1,10 +1,11 @@
 """The body of the built-in report templates (báo cáo sơ kết / tổng kết).
 
-The body loop is the plan's (headings, paragraphs, ``bang`` tables) plus one branch:
+The body loop is the plan's (headings, paragraphs, ``bang`` tables) plus two branches:
 a target table built in the template as a real Word table whose body row repeats
 with ``{%tr for r in b.hang %}``, so a clerk can restyle it, widen a column or
-reword a column title in Word. Header, title block and closing come from
-:mod:`pipeline.authoring.builder`.
+reword a column title in Word — with the change column when a previous period has
+figures (``bang_chi_tieu``), without it in a first period (``bang_chi_tieu_ky_dau``).
+Header, title block and closing come from :mod:`pipeline.authoring.builder`.
 """
 
 from __future__ import annotations
@@ -20,15 +21,26 @@ from pipeline.authoring.builder import _para, body_block
 from pipeline.profiles import Profile
 
 #: Target table columns: title, share of the text width (mm of 165), field of the row.
+#: Titles are short enough that none wraps beyond two lines on A4 portrait.
 TARGET_COLUMNS = (
-    ("TT", 11, "stt"),
-    ("Chỉ tiêu", 50, "chi_tieu"),
-    ("Đơn vị tính", 19, "don_vi"),
-    ("Kế hoạch", 19, "ke_hoach"),
-    ("Thực hiện", 19, "thuc_hien"),
-    ("Tỷ lệ thực hiện so với kế hoạch", 21, "ty_le"),
-    ("Tăng (+), giảm (-) so với kỳ trước", 26, "so_ky_truoc"),
+    ("TT", 10, "stt"),
+    ("Chỉ tiêu", 47, "chi_tieu"),
+    ("Đơn vị tính", 20, "don_vi"),
+    ("Kế hoạch", 20, "ke_hoach"),
+    ("Thực hiện", 20, "thuc_hien"),
+    ("Tỷ lệ so với kế hoạch", 24, "ty_le"),
+    ("So với kỳ trước", 24, "so_ky_truoc"),
 )
+#: The same table in a first period: no change column.
+FIRST_PERIOD_COLUMNS = (
+    ("TT", 10, "stt"),
+    ("Chỉ tiêu", 71, "chi_tieu"),
+    ("Đơn vị tính", 20, "don_vi"),
+    ("Kế hoạch", 20, "ke_hoach"),
+    ("Thực hiện", 20, "thuc_hien"),
+    ("Tỷ lệ so với kế hoạch", 24, "ty_le"),
+)
+Columns = tuple[tuple[str, int, str], ...]
 
 
 def _fixed_layout(table: object) -> None:
@@ -37,12 +49,12 @@ def _fixed_layout(table: object) -> None:
     table._tbl.tblPr.append(layout)  # type: ignore[attr-defined]
 
 
-def _target_table(document: Document, profile: Profile) -> None:
+def _target_table(document: Document, profile: Profile, columns: Columns) -> None:
     """Add the target table: a title row, then one row per target (``b.hang``)."""
     margins = profile.margins_mm
     width = 210 - margins.left - margins.right
-    scale = width / sum(share for _, share, _ in TARGET_COLUMNS)
-    table = document.add_table(rows=4, cols=len(TARGET_COLUMNS))
+    scale = width / sum(share for _, share, _ in columns)
+    table = document.add_table(rows=4, cols=len(columns))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -50,7 +62,7 @@ def _target_table(document: Document, profile: Profile) -> None:
     head, loop_start, body, loop_end = table.rows
     head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on each page
     body._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # rows never break
-    for index, (title, share, field) in enumerate(TARGET_COLUMNS):
+    for index, (title, share, field) in enumerate(columns):
         table.columns[index].width = Mm(share * scale)
         for row in table.rows:
             row.cells[index].width = Mm(share * scale)
@@ -70,9 +82,11 @@ def report_body_block(document: Document, profile: Profile) -> None:
 
     def target_table(doc: Document) -> None:
         _para(doc, "VB Noi dung", "{%p elif b.kieu == 'bang_chi_tieu' %}")
-        _target_table(doc, profile)
+        _target_table(doc, profile, TARGET_COLUMNS)
+        _para(doc, "VB Noi dung", "{%p elif b.kieu == 'bang_chi_tieu_ky_dau' %}")
+        _target_table(doc, profile, FIRST_PERIOD_COLUMNS)
 
     body_block(document, target_table)
 
 
-__all__ = ["TARGET_COLUMNS", "report_body_block"]
+__all__ = ["FIRST_PERIOD_COLUMNS", "TARGET_COLUMNS", "report_body_block"]

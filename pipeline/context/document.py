@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.context.distribution import distribution_lines
 from pipeline.context.inline import Run, parse_inline
+from pipeline.context.targets import target_wording
 from pipeline.formatting import date_line, number_line, section_label, short_date
 from pipeline.models.document import (
     AssignmentsBlock,
@@ -185,7 +186,7 @@ class _Body:
             if horizon is None:
                 for index, target in enumerate(targets):
                     end = "." if index == len(targets) - 1 else ";"
-                    yield BodyLine("doan", parse_inline("- " + _ended(target.noi_dung, end)))
+                    yield BodyLine("doan", parse_inline("- " + _ended(_wording(target), end)))
                 continue
             yield BodyLine(
                 "doan", (Run("- "), Run(f"{horizon}:", bold=True), Run(" "), *_joined(targets))
@@ -201,12 +202,17 @@ def _joined(targets: Sequence[Target]) -> tuple[Run, ...]:
         match = _LABEL.match(label) if label else None
         number = int(match.group(1)) if match else number + 1
         last = index == len(targets) - 1
-        text = _ended(target.noi_dung, "." if last else ";")
+        text = _ended(_wording(target), "." if last else ";")
         runs.append(Run(f"{label or f'({number})'} "))
         runs.extend(parse_inline(text))
         if not last:
             runs.append(Run(" "))
     return tuple(runs)
+
+
+def _wording(target: Target) -> str:
+    """Return the target's wording as the plan prints it (its own planned value)."""
+    return target_wording(target, target.gia_tri)
 
 
 def _ended(text: str, end: str) -> str:

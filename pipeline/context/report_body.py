@@ -1,11 +1,13 @@
-"""Period records → the report's template context, in the conventional outline.
+"""Period records → the report's template context, in the office's outline.
 
-Opening sentence; I. situation and results (leadership, a table per target group, the
-communes' table and who missed what, the tasks); II. assessment; III. directions
-(with the unfinished tasks and unmet targets carried over); IV. recommendations.
-Headings are numbered by the profile ("I-"/"1-" Party, "I."/"1." State); empty
-narrative sections are left out. The header, signature and Nơi nhận come from the
-official-document context, so they are made exactly as for a plan.
+The outline (``dan_y``) is data: numbered parts, each a list of built-in pieces
+(leadership, targets, communes, tasks, the assessment sections, directions,
+recommendations) and the part's own prose. The default is the conventional one:
+I. situation and results; II. assessment; III. directions (with the unfinished tasks
+and unmet targets carried over); IV. recommendations. Headings are numbered by the
+profile ("I-"/"1-" Party, "I."/"1." State); pieces with nothing to say are left out.
+The header, signature and Nơi nhận come from the official-document context, so they
+are made exactly as for a plan.
 """
 
 from __future__ import annotations
@@ -22,21 +24,31 @@ from pipeline.context.document import (
 from pipeline.context.inline import Run, parse_inline
 from pipeline.context.report import Figures, is_overdue, task_state
 from pipeline.context.report_figures import body_figures, commune_figures, commune_rows, grouped
+from pipeline.context.report_prose import assessment, case_of, overview, shortfall
 from pipeline.context.report_text import (
     TargetRow,
-    count_summary,
     deadline_note,
+    default_leadership,
     opening,
-    result_phrase,
+    review_kind,
     short_name,
     summary_lines,
+    target_columns,
     target_row,
     value_text,
     without_end,
 )
+from pipeline.context.targets import target_wording
 from pipeline.formatting import NumberingStyle, section_label, short_date
 from pipeline.models.document import Bullet, Clause, OfficialDocument, Paragraph
-from pipeline.models.execution import NARRATIVE_SECTIONS, Narratives, PeriodRecords
+from pipeline.models.execution import (
+    DEFAULT_OUTLINE,
+    PIECES,
+    Narratives,
+    OutlinePart,
+    OutlinePiece,
+    PeriodRecords,
+)
 from pipeline.models.programme import Task
 from pipeline.models.roster import Commune
 
@@ -46,7 +58,8 @@ class ReportLine:
     """One paragraph or table of a report body.
 
     ``kieu``: "doan", "doan_cuoi", "muc1".."muc4" (as in plans), "bang" (a table made
-    by the ``bang`` filter) or "bang_chi_tieu" (a target table: rows in ``hang``).
+    by the ``bang`` filter), "bang_chi_tieu" (a target table: rows in ``hang``) or
+    "bang_chi_tieu_ky_dau" (the same without the change column: no previous figures).
     """
 
     kieu: str
@@ -138,53 +151,140 @@ def _header_doc(doc: OfficialDocument, summary: Sequence[str], first: str) -> Do
     return build_document_context(updated)
 
 
+class _Pieces:
+    """What each built-in piece of the outline (``phan``) writes in one report.
+
+    ``communes``: the aggregation table and the tasks belong to the issuing body's
+    report; a commune's report has its own figures and narratives instead.
+    """
+
+    def __init__(
+        self,
+        records: PeriodRecords,
+        narratives: Narratives,
+        figures: list[Figures],
+        *,
+        body: bool,
+    ) -> None:
+        self.records = records
+        self.narratives = narratives
+        self.figures = figures
+        self.body = body
+        self.auto = (
+            not body
+            and not any(getattr(narratives, n) for n in _ASSESSMENT)
+            and any(case_of(f) in {"met", "missed"} for f in figures)
+        )
+
+    def has(self, name: str) -> bool:
+        """Return whether piece ``name`` has anything to write (empty ones are left out)."""
+        if name == "chi_tieu":
+            return bool(self.figures)
+        if name == "xa":
+            return self.body and self.records.results is not None and bool(self.records.communes)
+        if name == "nhiem_vu":
+            return self.body and bool(_reported_tasks(self.records))
+        if name == "phuong_huong":
+            return bool(self.narratives.phuong_huong or self._carried() or self._unmet())
+        if self.auto and name in {"uu_diem", "han_che"}:
+            wanted = "met" if name == "uu_diem" else "missed"
+            return any(case_of(f) == wanted for f in self.figures)
+        return bool(getattr(self.narratives, name, ()))
+
+    def write(self, out: Outline, name: str, sub: int) -> None:
+        """Write piece ``name``; its own sub-headings are of level ``sub``."""
+        if name == "chi_tieu":
+            _targets(out, self.records, self.figures, sub)
+        elif name == "xa":
+            _communes(out, self.records)
+        elif name == "nhiem_vu":
+            _tasks(out, self.records)
+        elif name == "phuong_huong":
+            _directions(out, self.narratives, self._carried(), self._unmet())
+        elif self.auto and name in {"uu_diem", "han_che"}:
+            wanted = "met" if name == "uu_diem" else "missed"
+            out.bullet(assessment([f for f in self.figures if case_of(f) == wanted]))
+        else:
+            out.narrative(getattr(self.narratives, name))
+
+    def _carried(self) -> list[tuple[Task, bool]]:
+        return _unfinished(self.records) if self.body else []
+
+    def _unmet(self) -> list[Figures]:
+        return [f for f in self.figures if case_of(f) == "missed"]
+
+
+_ASSESSMENT = ("uu_diem", "han_che", "nguyen_nhan", "bai_hoc")
+
+
+def write_outline(out: Outline, outline: Sequence[OutlinePart], pieces: _Pieces) -> None:
+    """Write the report's parts in order; a part with nothing to say is left out.
+
+    In a part of several items each piece gets its heading (level 2); a part that is
+    one piece alone is written under the part's heading directly.
+    """
+    for part in outline:
+        items = [i for i in part.noi_dung if not isinstance(i, OutlinePiece) or pieces.has(i.phan)]
+        if not items:
+            continue
+        out.heading(1, part.muc)
+        headed = len(items) > 1
+        prose: list[Paragraph | Bullet | Clause] = []
+        for item in items:
+            if not isinstance(item, OutlinePiece):
+                prose.append(item)
+                continue
+            out.narrative(prose)
+            prose = []
+            if headed:
+                out.heading(2, item.tieu_de or PIECES[item.phan])
+                pieces.write(out, item.phan, 3)
+            else:
+                pieces.write(out, item.phan, 2)
+        out.narrative(prose)
+
+
 def build_report_context(doc: OfficialDocument, records: PeriodRecords) -> ReportContext:
     """Return the context of the issuing body's report on ``records``' period."""
     report = records.report
-    party = doc.profile.family == "party"
     issuer = report.chu_the
-    summary = report.trich_yeu or summary_lines(records.period, records.programme, issuer, party)
-    first = report.mo_dau or opening(records.period, records.programme, issuer, issuer)
+    kind = review_kind(report.loai)
+    summary = report.trich_yeu or summary_lines(records.period, records.programme, issuer, kind)
+    first = report.mo_dau or opening(records.period, records.programme, issuer, issuer, kind)
     header = _header_doc(doc, summary, first)
     out = Outline(doc.profile.numbering)
     out.para(first)
-    figures = body_figures(records)
-    out.heading(1, "TÌNH HÌNH TRIỂN KHAI, KẾT QUẢ THỰC HIỆN")
-    if report.lanh_dao:
-        out.heading(2, NARRATIVE_SECTIONS["lanh_dao"])
-        out.narrative(report.lanh_dao)
-    _targets(out, records, list(figures.values()))
-    if records.results is not None and records.communes:
-        _communes(out, records)
-    _tasks(out, records)
-    _assessment(out, report)
-    _directions(out, report, _unfinished(records), [f for f in figures.values() if f.met is False])
-    _recommendations(out, report)
+    figures = list(body_figures(records).values())
+    pieces = _Pieces(records, report, figures, body=True)
+    write_outline(out, report.dan_y or DEFAULT_OUTLINE, pieces)
     return _context(header, out.lines)
 
 
-def _targets(out: Outline, records: PeriodRecords, figures: list[Figures]) -> None:
-    out.heading(2, "Kết quả thực hiện các chỉ tiêu")
+def _targets(out: Outline, records: PeriodRecords, figures: list[Figures], sub: int) -> None:
     end = short_date(records.period.end)
-    out.para(f"Tính đến ngày {end}, {count_summary(figures)}, cụ thể như sau:")
+    summary = overview(figures)
+    out.para(f"Tính đến ngày {end}, {summary}, cụ thể như sau:")
     groups = [g for g in grouped(records, {f.target.id: f for f in figures}) if g.figures]
+    columns = target_columns(figures)
     for group in groups:
         if len(groups) > 1:
-            out.heading(3, group.title)
+            out.heading(sub, group.title)
+        sentence = assessment(group.figures)
+        if len(groups) > 1 and sentence:
+            out.para(sentence)
         rows = tuple(target_row(i, f) for i, f in enumerate(group.figures, start=1))
-        out.lines.append(ReportLine("bang_chi_tieu", hang=rows))
+        out.lines.append(ReportLine(columns, hang=rows))
 
 
 def _communes(out: Outline, records: PeriodRecords) -> None:
     rows = list(commune_rows(records))
-    out.heading(2, "Kết quả của các xã, phường")
     out.para(
         f"Tổng hợp kết quả của {len(rows)} xã, phường (mỗi xã, phường có báo cáo riêng kèm theo):"
     )
     out.lines.append(ReportLine("bang", bang=commune_table(records)))
     missed = []
     for index, figures in enumerate(rows[0].figures if rows else ()):
-        names = [row.commune.full_name for row in rows if row.figures[index].met is False]
+        names = [row.commune.full_name for row in rows if case_of(row.figures[index]) == "missed"]
         if names:
             due = figures.target.thoi_han
             when = (
@@ -232,14 +332,16 @@ def _total(figures: Figures) -> str:
     return f"{text} (bình quân)" if figures.rule.tong_hop == "binh_quan" else text
 
 
+def _reported_tasks(records: PeriodRecords) -> list[Task]:
+    statuses = {t.id for t in records.report.nhiem_vu}
+    return [task for g in records.programme.nhiem_vu for task in g.nhiem_vu if task.id in statuses]
+
+
 def _tasks(out: Outline, records: PeriodRecords) -> None:
     statuses = {t.id: t for t in records.report.nhiem_vu}
-    tasks = [task for g in records.programme.nhiem_vu for task in g.nhiem_vu if task.id in statuses]
-    if not tasks:
-        return
+    tasks = _reported_tasks(records)
     end = records.period.end
     states = [task_state(statuses[t.id].tinh_trang, t.thoi_han, end) for t in tasks]
-    out.heading(2, "Kết quả thực hiện các nhiệm vụ")
     counts = {
         s: states.count(s) for s in ("hoàn thành", "đang thực hiện", "chưa thực hiện", "quá hạn")
     }
@@ -277,22 +379,9 @@ def _unfinished(records: PeriodRecords) -> list[tuple[Task, bool]]:
     return out
 
 
-def _assessment(out: Outline, narratives: Narratives) -> None:
-    parts = [n for n in ("uu_diem", "han_che", "nguyen_nhan", "bai_hoc") if getattr(narratives, n)]
-    if not parts:
-        return
-    out.heading(1, "ĐÁNH GIÁ CHUNG")
-    for name in parts:
-        out.heading(2, NARRATIVE_SECTIONS[name])
-        out.narrative(getattr(narratives, name))
-
-
 def _directions(
     out: Outline, narratives: Narratives, tasks: list[tuple[Task, bool]], unmet: list[Figures]
 ) -> None:
-    if not (narratives.phuong_huong or tasks or unmet):
-        return
-    out.heading(1, "PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI")
     out.narrative(narratives.phuong_huong)
     if tasks:
         out.para("Tiếp tục thực hiện các nhiệm vụ chưa hoàn thành:")
@@ -314,61 +403,58 @@ def _directions(
         out.para("Tập trung thực hiện các chỉ tiêu chưa đạt:")
         for index, figures in enumerate(unmet):
             end = "." if index == len(unmet) - 1 else ";"
-            out.bullet(
-                f"{without_end(figures.target.noi_dung)} (mới {result_phrase(figures)}){end}"
-            )
-
-
-def _recommendations(out: Outline, narratives: Narratives) -> None:
-    if narratives.kien_nghi:
-        out.heading(1, "ĐỀ XUẤT, KIẾN NGHỊ")
-        out.narrative(narratives.kien_nghi)
+            wording = target_wording(figures.target, figures.planned, short_name(figures))
+            out.bullet(f"{without_end(wording)} ({shortfall(figures)}){end}")
 
 
 def build_commune_context(
-    doc: OfficialDocument, records: PeriodRecords, commune: Commune, subject: str
+    doc: OfficialDocument,
+    records: PeriodRecords,
+    commune: Commune,
+    subject: str,
+    leadership: Narratives | None = None,
 ) -> ReportContext:
-    """Return the context of ``commune``'s own report (``doc``: its filled header)."""
+    """Return the context of ``commune``'s own report (``doc``: its filled header).
+
+    ``leadership``: the report's ``bao_cao_xa.lanh_dao`` filled for this commune; the
+    commune's own narratives (``xa/<mã>.yaml``) come first, then it, then a sentence
+    made from the programme, so that every commune report has its leadership section.
+    """
     report = records.report
-    party = doc.profile.family == "party"
-    summary = summary_lines(records.period, records.programme, report.chu_the, party)
-    first = opening(records.period, records.programme, report.chu_the, subject)
+    kind = review_kind(report.loai)
+    summary = summary_lines(records.period, records.programme, report.chu_the, kind)
+    first = opening(records.period, records.programme, report.chu_the, subject, kind)
     header = _header_doc(doc, summary, first)
     own = records.narratives.get(commune.ma, Narratives())
+    if not own.lanh_dao:
+        lead = leadership.lanh_dao if leadership is not None else ()
+        own = own.model_copy(
+            update={"lanh_dao": lead or (Paragraph(doan=default_leadership(records, subject)),)}
+        )
     figures = list(commune_figures(records, commune))
     out = Outline(doc.profile.numbering)
     out.para(first)
-    out.heading(1, "TÌNH HÌNH TRIỂN KHAI, KẾT QUẢ THỰC HIỆN")
-    if own.lanh_dao:
-        out.heading(2, NARRATIVE_SECTIONS["lanh_dao"])
-        out.narrative(own.lanh_dao)
-    _targets(out, records, figures)
     row = records.results.by_code().get(commune.ma) if records.results else None
+    pieces = _Pieces(records, own, figures, body=False)
+    spec = report.bao_cao_xa
+    outline = (spec.dan_y if spec is not None and spec.dan_y else None) or report.dan_y
+    write_outline(out, outline or DEFAULT_OUTLINE, pieces)
     if row is not None and row.ghi_chu:
-        out.para(f"Ghi chú: {row.ghi_chu}")
-    _commune_assessment(out, own, figures)
-    _directions(out, own, [], [f for f in figures if f.met is False])
-    _recommendations(out, own)
+        _note_after_targets(out, f"Ghi chú: {row.ghi_chu}")
     return _context(header, out.lines)
 
 
-def _commune_assessment(out: Outline, own: Narratives, figures: list[Figures]) -> None:
-    if any(getattr(own, n) for n in ("uu_diem", "han_che", "nguyen_nhan", "bai_hoc")):
-        _assessment(out, own)
-        return
-    met = [f for f in figures if f.met is True]
-    missed = [f for f in figures if f.met is False]
-    if not (met or missed):
-        return
-    out.heading(1, "ĐÁNH GIÁ CHUNG")
-    if met:
-        out.heading(2, "Ưu điểm")
-        names = ", ".join(f"{short_name(f)} ({result_phrase(f)})" for f in met)
-        out.bullet(f"Đạt và vượt kế hoạch {len(met)}/{len(figures)} chỉ tiêu: {names}.")
-    if missed:
-        out.heading(2, "Hạn chế")
-        names = ", ".join(f"{short_name(f)} ({result_phrase(f)})" for f in missed)
-        out.bullet(f"Còn {len(missed)}/{len(figures)} chỉ tiêu chưa đạt kế hoạch: {names}.")
+def _note_after_targets(out: Outline, text: str) -> None:
+    """Put the commune's note just after its last target table."""
+    last = max(
+        (i for i, line in enumerate(out.lines) if line.kieu.startswith("bang_chi_tieu")),
+        default=None,
+    )
+    line = ReportLine("doan", parse_inline(text))
+    if last is None:
+        out.lines.append(line)
+    else:
+        out.lines.insert(last + 1, line)
 
 
 __all__ = [
@@ -378,4 +464,5 @@ __all__ = [
     "build_commune_context",
     "build_report_context",
     "commune_table",
+    "write_outline",
 ]

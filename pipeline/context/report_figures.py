@@ -9,6 +9,9 @@ Where each figure comes from:
 - a commune's **planned** value: ``ke_hoach_xa`` (a number, or a field of its roster
   row), else — for a rate ("binh_quan") — the issuing body's planned value;
 - **previous**: the same figure computed from the previous period's records.
+
+A commune's figures carry the target's wording for communes (``noi_dung_xa``) when
+the report gives one.
 """
 
 from __future__ import annotations
@@ -125,6 +128,8 @@ def commune_figures(records: PeriodRecords, commune: Commune) -> tuple[Figures, 
         if target.id not in records.results.targets:
             continue
         rule = rules[target.id]
+        if rule.noi_dung_xa is not None:
+            target = target.model_copy(update={"noi_dung": rule.noi_dung_xa})
         achieved = row.values.get(target.id) if row is not None else None
         previous = before.get(target.id) if before is not None else None
         has_previous = before is not None

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from pipeline.context.report import Figures
+from pipeline.context.targets import target_wording
 from pipeline.formatting import (
     number_line,
     number_text,
@@ -19,14 +21,33 @@ from pipeline.formatting import (
     signed_number_text,
 )
 from pipeline.models.document import OfficialDocument
-from pipeline.models.execution import Achievement
+from pipeline.models.execution import Achievement, PeriodRecords
 from pipeline.models.period import Period
 
-NOT_APPLICABLE = "Không áp dụng"
-NO_PREVIOUS = "Không có số liệu kỳ trước"
-NO_PLAN = "Không có"
+NOT_APPLICABLE = ""
+NO_DATA = "Chưa có số liệu"
+NO_PLAN = ""
 COUNT_UNIT = "đơn vị hoàn thành"
 _END_PUNCT = ".;:,"
+
+
+ReviewKind = Literal["bao_cao", "ket_luan", "thong_bao"]
+_KINDS: dict[str, ReviewKind] = {
+    "báo cáo": "bao_cao",
+    "kết luận": "ket_luan",
+    "thông báo": "thong_bao",
+}
+#: What the issuing body does in the opening sentence, by type of document.
+_VERBS: dict[ReviewKind, str] = {
+    "bao_cao": "báo cáo kết quả",
+    "ket_luan": "kết luận về kết quả",
+    "thong_bao": "thông báo kết luận về kết quả",
+}
+
+
+def review_kind(type_name: str) -> ReviewKind:
+    """Return the kind of a review document from its type ("Kết luận" → "ket_luan")."""
+    return _KINDS.get(type_name.strip().lower(), "bao_cao")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,45 +107,71 @@ def programme_citation(programme: OfficialDocument, issuer: str) -> str:
 
 
 def summary_lines(
-    period: Period, programme: OfficialDocument, issuer: str, party: bool
+    period: Period, programme: OfficialDocument, issuer: str, kind: ReviewKind = "bao_cao"
 ) -> tuple[str, ...]:
-    """Return the report's trích yếu: "sơ kết 6 tháng cuối năm 2026" / "thực hiện …"."""
+    """Return the trích yếu: "sơ kết 6 tháng cuối năm 2026" / "thực hiện …".
+
+    A Kết luận or Thông báo is "về kết quả sơ kết …" (the type name says the rest).
+    """
     first = f"{period.kind_word} {period.label}"
-    lines = (
-        first if party else upper_first(first),
-        f"thực hiện {_cited_name(programme)} của {issuer}",
-    )
-    return lines
+    if kind != "bao_cao":
+        first = f"về kết quả {first}"
+    return (first, f"thực hiện {_cited_name(programme)} của {issuer}")
 
 
-def opening(period: Period, programme: OfficialDocument, issuer: str, subject: str) -> str:
+def opening(
+    period: Period,
+    programme: OfficialDocument,
+    issuer: str,
+    subject: str,
+    kind: ReviewKind = "bao_cao",
+) -> str:
     """Return the opening sentence: "Thực hiện …, <subject> báo cáo kết quả … như sau:"."""
     return (
-        f"Thực hiện {programme_citation(programme, issuer)}, {subject} báo cáo kết quả "
+        f"Thực hiện {programme_citation(programme, issuer)}, {subject} {_VERBS[kind]} "
         f"{period.kind_word} {period.label} như sau:"
+    )
+
+
+def default_leadership(records: PeriodRecords, subject: str) -> str:
+    """Return the leadership sentence of a commune report that has none of its own."""
+    return (
+        f"{upper_first(subject)} đã quán triệt, triển khai thực hiện "
+        f"{_cited_name(records.programme)} của {records.report.chu_the}; phân công nhiệm vụ "
+        "cho các tổ chức, cá nhân và theo dõi, đôn đốc việc thực hiện các chỉ tiêu được giao."
     )
 
 
 def value_text(value: Achievement | None) -> str:
     """Return a figure ("1.234,5") or a status ("Hoàn thành") as a table cell."""
     if value is None:
-        return "Chưa có số liệu"
+        return NO_DATA
     if isinstance(value, Decimal):
         return number_text(value)
     return upper_first(value)
 
 
 def rate_text(rate: Decimal | None) -> str:
-    """Return "93,0%", or "Không áp dụng" when there is no rate (plan 0 or missing)."""
+    """Return "93,0%", or an empty cell when there is no rate (plan 0 or missing)."""
     return NOT_APPLICABLE if rate is None else percent_text(rate)
 
 
 def change_text(figures: Figures) -> str:
-    """Return the change against the previous period: "+5", "-2,5", "0", or why none."""
-    if not figures.has_previous_period or figures.previous is None:
-        return NO_PREVIOUS
+    """Return the change against the previous period: "+5", "-2,5", "0", or an empty
+    cell when either figure is missing (the column exists only with a previous period)."""
     change = figures.change
     return NOT_APPLICABLE if change is None else signed_number_text(change)
+
+
+def has_previous_figures(figures: Sequence[Figures]) -> bool:
+    """Return whether any target has a figure of the previous period to compare with."""
+    return any(f.has_previous_period and f.previous is not None for f in figures)
+
+
+def target_columns(figures: Sequence[Figures]) -> str:
+    """Return the kind of target table: with the change column only when a previous
+    period has figures ("bang_chi_tieu"), else without it ("bang_chi_tieu_ky_dau")."""
+    return "bang_chi_tieu" if has_previous_figures(figures) else "bang_chi_tieu_ky_dau"
 
 
 def unit_text(figures: Figures) -> str:
@@ -135,11 +182,12 @@ def unit_text(figures: Figures) -> str:
 
 
 def target_row(index: int, figures: Figures) -> TargetRow:
-    """Return the table row of one target."""
+    """Return the table row of one target; its wording carries this body's own plan."""
     planned = NO_PLAN if figures.planned is None else number_text(figures.planned)
+    wording = target_wording(figures.target, figures.planned, short_name(figures))
     return TargetRow(
         stt=str(index),
-        chi_tieu=without_end(figures.target.noi_dung),
+        chi_tieu=without_end(wording),
         don_vi=unit_text(figures),
         ke_hoach=planned,
         thuc_hien=value_text(figures.achieved),
@@ -149,34 +197,11 @@ def target_row(index: int, figures: Figures) -> TargetRow:
 
 
 def short_name(figures: Figures) -> str:
-    """Return the name of a target in a list or a column: ``ten_ngan`` or its id."""
-    return figures.rule.ten_ngan or figures.target.id
-
-
-def result_phrase(figures: Figures) -> str:
-    """Return "đạt 5/6 thôn, tổ dân phố, bằng 83,3% kế hoạch" or "đang thực hiện"."""
-    if not isinstance(figures.achieved, Decimal):
-        return value_text(figures.achieved).lower()
-    unit = f" {unit_text(figures)}" if unit_text(figures) and unit_text(figures) != "%" else ""
-    percent = "%" if figures.target.don_vi_tinh == "%" else ""
-    achieved = number_text(figures.achieved) + percent
-    if figures.planned is None:
-        return f"đạt {achieved}{unit}"
-    rate = f", bằng {rate_text(figures.rate)} kế hoạch" if figures.rate is not None else ""
-    return f"đạt {achieved}/{number_text(figures.planned)}{percent}{unit}{rate}"
-
-
-def count_summary(figures: Sequence[Figures]) -> str:
-    """Return "đạt và vượt 3/5 chỉ tiêu; chưa đạt 2 chỉ tiêu" for a set of targets."""
-    met = sum(1 for f in figures if f.met is True)
-    missed = sum(1 for f in figures if f.met is False)
-    unknown = len(figures) - met - missed
-    parts = [f"đạt và vượt kế hoạch {met}/{len(figures)} chỉ tiêu"]
-    if missed:
-        parts.append(f"chưa đạt {missed} chỉ tiêu")
-    if unknown:
-        parts.append(f"{unknown} chỉ tiêu chưa đánh giá được (chưa có kế hoạch hoặc số liệu)")
-    return "; ".join(parts)
+    """Return the name of a target in a list or a column: ``ten_ngan``, else its
+    wording (with this body's plan), else its id."""
+    if figures.rule.ten_ngan:
+        return figures.rule.ten_ngan
+    return without_end(target_wording(figures.target, figures.planned, figures.target.id))
 
 
 def deadline_note(deadline_text: str | None, overdue: bool) -> str:
@@ -188,19 +213,22 @@ def deadline_note(deadline_text: str | None, overdue: bool) -> str:
 
 __all__ = [
     "NOT_APPLICABLE",
-    "NO_PREVIOUS",
+    "NO_DATA",
+    "ReviewKind",
     "TargetRow",
     "change_text",
-    "count_summary",
     "deadline_note",
+    "default_leadership",
+    "has_previous_figures",
     "lower_first",
     "number_symbol",
     "opening",
     "programme_citation",
     "rate_text",
-    "result_phrase",
+    "review_kind",
     "short_name",
     "summary_lines",
+    "target_columns",
     "target_row",
     "upper_first",
     "value_text",

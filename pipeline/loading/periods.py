@@ -11,6 +11,7 @@ Every problem of every file is collected and raised together; nothing is partial
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,15 +33,29 @@ from pipeline.models.execution import (
     Narratives,
     PeriodRecords,
     PeriodReport,
+    Status,
 )
 from pipeline.models.period import Period
+from pipeline.models.programme import fill_plan_slot
 
 PERIOD_FILE = "ky.yaml"
 REPORT_FILE = "bao-cao.yaml"
 COMMUNE_FOLDER = "xa"
 
 #: Header fields of a report record that make up its official-document record.
-HEADER_FIELDS = ("khoi", "the_thuc", "mau", "co_quan", "so", "ngay", "nam", "chu_ky", "noi_nhan")
+HEADER_FIELDS = (
+    "khoi",
+    "the_thuc",
+    "mau",
+    "co_quan",
+    "loai",
+    "ten_loai",
+    "so",
+    "ngay",
+    "nam",
+    "chu_ky",
+    "noi_nhan",
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -124,8 +139,17 @@ def _collect(problems: list[Problem], load: Callable[[], T]) -> T | None:
         return None
 
 
-def load_period(folder: Path, *, with_previous: bool = True) -> PeriodInputs:
-    """Read and validate the period folder ``folder`` (and its previous period).
+#: How many earlier periods a period's history may reach back (a guard against loops).
+MAX_HISTORY = 60
+
+
+def load_period(
+    folder: Path, *, with_previous: bool = True, _later: tuple[str, ...] = ()
+) -> PeriodInputs:
+    """Read and validate the period folder ``folder`` and the periods before it.
+
+    The whole chain of previous periods (``ky_truoc``) is loaded, so that task statuses
+    follow the real history; ``with_previous=False`` loads this period alone.
 
     Raises:
         InputError: every problem of the period's files at once.
@@ -163,7 +187,7 @@ def load_period(folder: Path, *, with_previous: bool = True) -> PeriodInputs:
     narratives = _commune_narratives(folder, roster, problems)
     previous = None
     if with_previous and period.ky_truoc is not None:
-        previous = _previous(folder, period, period_yaml, problems)
+        previous = _previous(folder, period, period_yaml, problems, (*_later, period.id))
     if problems or programme is None or document is None:
         raise InputError(problems)
     if results is not None:
@@ -172,6 +196,7 @@ def load_period(folder: Path, *, with_previous: bool = True) -> PeriodInputs:
         raise InputError(problems)
     sources = _sources(folder, report)
     warnings = _warnings(report, report_yaml, programme, previous)
+    warnings += _province_wording(report, report_yaml, programme, results)
     return PeriodInputs(
         folder,
         period,
@@ -193,7 +218,7 @@ def _near(source: str, relative: str) -> Path:
 
 
 def header_document(report: PeriodReport, source: YamlDocument) -> OfficialDocument:
-    """Return the report's own official-document record (type "Báo cáo").
+    """Return the report's own official-document record (its type: "Báo cáo" by default).
 
     Its summary and body are stand-ins until the context fills them; the header,
     signature and Nơi nhận (resolved against the registry if it names one) are final.
@@ -204,7 +229,7 @@ def header_document(report: PeriodReport, source: YamlDocument) -> OfficialDocum
     """
     data: dict[str, Any] = {k: source.data[k] for k in HEADER_FIELDS if k in source.data}
     data.update(
-        loai="Báo cáo",
+        loai=report.loai,
         trich_yeu=list(report.trich_yeu) or ["báo cáo"],
         noi_dung=[{"doan": report.mo_dau or "báo cáo"}],
     )
@@ -331,10 +356,26 @@ def _commune_narratives(
 
 
 def _previous(
-    folder: Path, period: Period, period_yaml: YamlDocument, problems: list[Problem]
+    folder: Path,
+    period: Period,
+    period_yaml: YamlDocument,
+    problems: list[Problem],
+    later: tuple[str, ...],
 ) -> PeriodInputs | None:
     assert period.ky_truoc is not None
     where = f"dòng {period_yaml.line_of(('ky_truoc',))}"
+    if period.ky_truoc in later or len(later) > MAX_HISTORY:
+        chain = " → ".join((*later, period.ky_truoc))
+        problems.append(
+            Problem(
+                period_yaml.source,
+                where,
+                "Kỳ trước (ky_truoc)",
+                f"Các kỳ trước nối vòng hoặc quá dài ({chain}): sửa ky_truoc để mỗi kỳ chỉ "
+                "trỏ về kỳ ngay trước nó.",
+            )
+        )
+        return None
     prev_folder = folder.parent / period.ky_truoc
     if not is_period_folder(prev_folder):
         problems.append(
@@ -347,7 +388,7 @@ def _previous(
             )
         )
         return None
-    previous = _collect(problems, lambda: load_period(prev_folder, with_previous=False))
+    previous = _collect(problems, lambda: load_period(prev_folder, _later=later))
     if previous is not None and previous.period.end >= period.start:
         key = "tu_ngay" if period.tu_ngay is not None else "id"
         problems.append(
@@ -361,6 +402,51 @@ def _previous(
             )
         )
     return previous
+
+
+_DIGITS = re.compile(r"\d[\d.,]*%?")
+
+
+def _province_wording(
+    report: PeriodReport,
+    source: YamlDocument,
+    programme: OfficialDocument,
+    results: CommuneResults | None,
+) -> list[Problem]:
+    """A commune report would print a province figure as if it were the commune's."""
+    if report.bao_cao_xa is None or results is None:
+        return []
+    rules = {rule.id: rule for rule in report.cach_tinh}
+    out = []
+    for target in programme.chi_tieu:
+        rule = rules.get(target.id)
+        if target.id not in results.targets or (rule is not None and rule.noi_dung_xa):
+            continue
+        numbers = _DIGITS.findall(fill_plan_slot(target.noi_dung, ""))
+        if numbers:
+            out.append(
+                Problem(
+                    source.source,
+                    f"dòng {source.line_of(('cach_tinh',))}",
+                    "Nội dung chỉ tiêu cho xã (noi_dung_xa)",
+                    f"Nội dung chỉ tiêu “{target.id}” có số “{numbers[0]}” của cả chương trình; "
+                    "báo cáo của từng xã sẽ in nguyên văn số này. Ghi {ke_hoach} vào chỗ số "
+                    "kế hoạch trong nội dung chỉ tiêu, hoặc thêm noi_dung_xa vào cach_tinh "
+                    "của chỉ tiêu này.",
+                )
+            )
+    return out
+
+
+def task_history(inputs: PeriodInputs | None) -> dict[str, Status]:
+    """Return each task's last reported status up to the end of ``inputs``' period,
+    looking back through every earlier period (a task done two periods ago is done)."""
+    out: dict[str, Status] = {}
+    while inputs is not None:
+        for result in inputs.report.nhiem_vu:
+            out.setdefault(result.id, result.tinh_trang)
+        inputs = inputs.previous
+    return out
 
 
 def _sources(folder: Path, report: PeriodReport) -> tuple[Path, ...]:
@@ -390,12 +476,10 @@ def _warnings(
                 )
             )
     listed = {t.id for t in report.nhiem_vu}
-    done_before = set()
-    if previous is not None:
-        done_before = {t.id for t in previous.report.nhiem_vu if t.tinh_trang == "hoàn thành"}
+    history = task_history(previous)
     for group in programme.nhiem_vu:
         for task in group.nhiem_vu:
-            if task.id not in listed and task.id not in done_before:
+            if task.id not in listed and history.get(task.id) != "hoàn thành":
                 warnings.append(
                     Problem(
                         source.source,
@@ -418,4 +502,5 @@ __all__ = [
     "load_period",
     "period_folders",
     "reference_problems",
+    "task_history",
 ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
+from pydantic import AfterValidator, BeforeValidator, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
 from pipeline.formatting import nfc
@@ -179,6 +179,115 @@ NARRATIVE_SECTIONS: dict[str, str] = {
 }
 
 
+#: Built-in pieces of a report's outline (``phan``), with the heading each gets when
+#: it shares its part with others. Narrative sections are pieces too.
+PIECES: dict[str, str] = {
+    "lanh_dao": NARRATIVE_SECTIONS["lanh_dao"],
+    "chi_tieu": "Kết quả thực hiện các chỉ tiêu",
+    "xa": "Kết quả của các xã, phường",
+    "nhiem_vu": "Kết quả thực hiện các nhiệm vụ",
+    **{k: v for k, v in NARRATIVE_SECTIONS.items() if k != "lanh_dao"},
+}
+Piece = Literal[
+    "lanh_dao",
+    "chi_tieu",
+    "xa",
+    "nhiem_vu",
+    "uu_diem",
+    "han_che",
+    "nguyen_nhan",
+    "bai_hoc",
+    "phuong_huong",
+    "kien_nghi",
+]
+
+
+class OutlinePiece(Record):
+    """A built-in piece of the outline: ``{phan: chi_tieu}`` (its heading may be reworded)."""
+
+    phan: Piece
+    tieu_de: Text | None = None
+
+
+def _outline_kind(value: Any) -> str:
+    if isinstance(value, OutlinePiece) or (isinstance(value, dict) and "phan" in value):
+        return "phan"
+    return _narrative_kind(value)
+
+
+#: An item of an outline part: a built-in piece, or the part's own prose.
+OutlineItem = Annotated[
+    Annotated[OutlinePiece, Tag("phan")]
+    | Annotated[Paragraph, Tag("doan")]
+    | Annotated[Bullet, Tag("gach")]
+    | Annotated[Clause, Tag("y")],
+    Discriminator(_outline_kind),
+    BeforeValidator(_paragraph),
+]
+
+
+class OutlinePart(Record):
+    """A numbered part of a report ("I. KẾT QUẢ ĐẠT ĐƯỢC"): pieces and prose, in order."""
+
+    muc: Text
+    noi_dung: Annotated[tuple[OutlineItem, ...], BeforeValidator(_items)] = Field(min_length=1)
+
+
+def _piece(name: str) -> OutlinePiece:
+    return OutlinePiece(phan=name)
+
+
+#: The conventional outline of a sơ kết / tổng kết report.
+DEFAULT_OUTLINE: tuple[OutlinePart, ...] = (
+    OutlinePart(
+        muc="TÌNH HÌNH TRIỂN KHAI, KẾT QUẢ THỰC HIỆN",
+        noi_dung=tuple(_piece(n) for n in ("lanh_dao", "chi_tieu", "xa", "nhiem_vu")),
+    ),
+    OutlinePart(
+        muc="ĐÁNH GIÁ CHUNG",
+        noi_dung=tuple(_piece(n) for n in ("uu_diem", "han_che", "nguyen_nhan", "bai_hoc")),
+    ),
+    OutlinePart(muc="PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", noi_dung=(_piece("phuong_huong"),)),
+    OutlinePart(muc="ĐỀ XUẤT, KIẾN NGHỊ", noi_dung=(_piece("kien_nghi"),)),
+)
+
+#: Types of document a review may be issued as (each must be a type of the profile).
+REVIEW_TYPES = ("Báo cáo", "Kết luận", "Thông báo")
+
+
+def _outline(value: tuple[OutlinePart, ...]) -> tuple[OutlinePart, ...]:
+    seen: set[str] = set()
+    for part in value:
+        for item in part.noi_dung:
+            if isinstance(item, OutlinePiece):
+                if item.phan in seen:
+                    raise PydanticCustomError(
+                        "outline_twice",
+                        "Phần “{piece}” có hai lần trong dàn ý (dan_y): mỗi phần chỉ dùng một "
+                        "lần. Xóa một trong hai.",
+                        {"piece": item.phan},
+                    )
+                seen.add(item.phan)
+    return value
+
+
+Outline = Annotated[tuple[OutlinePart, ...], AfterValidator(_outline)]
+
+
+def _review_type(value: Any) -> Any:
+    if isinstance(value, str):
+        folded = " ".join(nfc(value).split()).lower()
+        for name in REVIEW_TYPES:
+            if folded == name.lower():
+                return name
+        raise PydanticCustomError(
+            "review_type",
+            "Loại văn bản “{value}” không dùng cho báo cáo kỳ: chọn một trong {known}.",
+            {"value": value, "known": ", ".join(REVIEW_TYPES)},
+        )
+    return value
+
+
 class Narratives(Record):
     """The narrative sections of a report (each a list of paragraphs, bullets, clauses)."""
 
@@ -247,10 +356,14 @@ class TargetRule(Record):
     achieved ≤ planned (e.g. a poverty rate). ``ke_hoach``: the issuing body's planned
     value for this report (default: the target's ``gia_tri``). ``ke_hoach_xa``: each
     commune's planned value: a roster field (``tinh_gian``, ``thon_giam``…) or a number.
+    ``noi_dung_xa``: the target's wording in the communes' reports when the programme's
+    wording speaks for the whole province ("100% xã, phường …"); it may place the
+    commune's plan with ``{ke_hoach}``.
     """
 
     id: Text
     ten_ngan: Text | None = None
+    noi_dung_xa: Text | None = None
     tong_hop: Literal["tong", "binh_quan"] = "tong"
     chieu: Literal["toi_thieu", "toi_da"] = "toi_thieu"
     ke_hoach: FigureField | None = None
@@ -272,6 +385,8 @@ class CommuneReportSpec(Record):
 
     co_quan: IssuingBody
     chu_the: Text
+    lanh_dao: Narrative = ()
+    dan_y: Outline = ()
     chu_ky: Signature
     noi_nhan: Distribution = Distribution()
 
@@ -286,12 +401,15 @@ class PeriodReport(Narratives):
     the_thuc: Literal["state_nd30_2020", "party_hd36_2018", "party_hd05_2026"] | None = None
     mau: Text | None = None
     co_quan: IssuingBody
+    loai: Annotated[Text, BeforeValidator(_review_type)] = "Báo cáo"
+    ten_loai: Text | None = None
     so: int | None = Field(default=None, ge=1)
     ngay: VnDate | None = None
     nam: int | None = Field(default=None, ge=1945, le=2100)
     trich_yeu: tuple[Text, ...] = ()
     chu_the: Text
     mo_dau: Text | None = None
+    dan_y: Outline = ()
     nhom_chi_tieu: tuple[TargetGroup, ...] = ()
     cach_tinh: tuple[TargetRule, ...] = ()
     ket_qua: tuple[TargetResult, ...] = ()
@@ -356,16 +474,23 @@ class PeriodRecords:
 
 
 __all__ = [
+    "DEFAULT_OUTLINE",
     "DONE",
     "NARRATIVE_SECTIONS",
+    "PIECES",
+    "REVIEW_TYPES",
     "STATUSES",
     "Achievement",
     "CommuneReportSpec",
     "CommuneResult",
     "CommuneResults",
     "Narratives",
+    "OutlineItem",
+    "OutlinePart",
+    "OutlinePiece",
     "PeriodRecords",
     "PeriodReport",
+    "Piece",
     "Status",
     "TargetGroup",
     "TargetResult",

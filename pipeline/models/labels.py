@@ -50,6 +50,7 @@ LABELS: dict[str, str] = {
     "thoi_han": "Thời hạn",
     "gia_tri": "Giá trị",
     "don_vi_tinh": "Đơn vị tính",
+    "kieu_so": "Kiểu số của chỉ tiêu",
     "nhan": "Nhãn",
     "chu_tri": "Đơn vị chủ trì",
     "phoi_hop": "Đơn vị phối hợp",

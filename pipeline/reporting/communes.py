@@ -7,7 +7,7 @@ commune whose row lacks a field the header needs is a problem of that row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,6 +17,7 @@ from pipeline.errors import InputError, Problem
 from pipeline.loading.periods import PeriodInputs
 from pipeline.loading.problems import problem_from_error
 from pipeline.models import OfficialDocument
+from pipeline.models.execution import Narratives, PeriodReport
 from pipeline.models.roster import Commune
 from pipeline.rendering.text import TextTemplateError, has_placeholder, render_text
 
@@ -28,6 +29,8 @@ class CommuneHeader:
     commune: Commune
     document: OfficialDocument
     subject: str
+    #: ``bao_cao_xa.lanh_dao`` filled for this commune (empty: the default sentence)
+    leadership: Narratives = field(default_factory=Narratives)
 
 
 def _fill(data: Any, fields: dict[str, str], path: tuple[str | int, ...]) -> Any:
@@ -81,7 +84,7 @@ def commune_headers(inputs: PeriodInputs) -> list[CommuneHeader]:
         if row.commune is None:
             continue
         try:
-            out.append(_header(row.commune, spec_data, report.khoi, report.the_thuc, year))
+            out.append(_header(row.commune, spec_data, report, year))
         except _FillError as exc:
             problems.append(_fill_problem(inputs, row.number, row.commune, exc))
         except ValidationError as exc:
@@ -92,15 +95,15 @@ def commune_headers(inputs: PeriodInputs) -> list[CommuneHeader]:
 
 
 def _header(
-    commune: Commune, spec: dict[str, Any], khoi: str, profile: str | None, year: int
+    commune: Commune, spec: dict[str, Any], report: PeriodReport, year: int
 ) -> CommuneHeader:
     fields = commune_fields(commune).text
     filled = _fill(spec, fields, ("bao_cao_xa",))
     data = {
-        "khoi": khoi,
-        "the_thuc": profile,
+        "khoi": report.khoi,
+        "the_thuc": report.the_thuc,
         "co_quan": filled.get("co_quan"),
-        "loai": "Báo cáo",
+        "loai": report.loai,
         "nam": year,
         "trich_yeu": ["báo cáo"],
         "noi_dung": [{"doan": "báo cáo"}],
@@ -108,7 +111,8 @@ def _header(
         "noi_nhan": filled.get("noi_nhan", {}),
     }
     document = OfficialDocument.model_validate(data)
-    return CommuneHeader(commune, document, str(filled.get("chu_the", "")))
+    leadership = Narratives.model_validate({"lanh_dao": filled.get("lanh_dao", [])})
+    return CommuneHeader(commune, document, str(filled.get("chu_the", "")), leadership)
 
 
 def _fill_problem(inputs: PeriodInputs, number: int, commune: Commune, exc: _FillError) -> Problem:

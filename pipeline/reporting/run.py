@@ -53,10 +53,14 @@ def report_template_name(khoi: str, mau: str | None = None) -> str:
     return mau or f"{'dang' if khoi == 'dang' else 'nha-nuoc'}-bao-cao"
 
 
+_TYPE_SLUGS = {"Báo cáo": "bao-cao", "Kết luận": "ket-luan", "Thông báo": "thong-bao"}
+
+
 def report_file_name(inputs: PeriodInputs) -> str:
-    """Return the issuing body's report file name: "bao-cao-so-ket-2026-H2.docx"."""
+    """Return the issuing body's report file name: "bao-cao-so-ket-2026-H2.docx"
+    ("ket-luan-…" for a review issued as a Kết luận)."""
     kind = inputs.period.kind.replace("_", "-")
-    return f"bao-cao-{kind}-{inputs.period.id}.docx"
+    return f"{_TYPE_SLUGS.get(inputs.report.loai, 'bao-cao')}-{kind}-{inputs.period.id}.docx"
 
 
 def commune_file_name(commune: Commune) -> str:
@@ -116,7 +120,9 @@ def prepare_period(
         )
     ]
     for header in headers:
-        own = build_commune_context(header.document, records, header.commune, header.subject)
+        own = build_commune_context(
+            header.document, records, header.commune, header.subject, header.leadership
+        )
         data = render_to_bytes(template, _mapping(own))
         path = base / COMMUNES_OUTPUT / commune_file_name(header.commune)
         documents.append(ReportDocument(path, data, template, own, header.commune))

@@ -27,6 +27,7 @@ from pipeline.loading.periods import (
     PeriodInputs,
     is_period_folder,
     load_period,
+    task_history,
 )
 from pipeline.models.execution import NARRATIVE_SECTIONS
 from pipeline.models.period import KIND_WORDS, Period, period_defaults, previous_period_id
@@ -40,7 +41,10 @@ CARRIED = (
     "the_thuc",
     "mau",
     "co_quan",
+    "loai",
+    "ten_loai",
     "chu_the",
+    "dan_y",
     "cach_tinh",
     "nhom_chi_tieu",
 )
@@ -117,22 +121,14 @@ def _period(period_id: str, source_id: str, previous: PeriodInputs, where: Path)
 
 
 def carried_tasks(previous: PeriodInputs) -> list[Task]:
-    """Return the programme's tasks not done by the end of ``previous``."""
-    status = {t.id: t.tinh_trang for t in previous.report.nhiem_vu}
-    done_earlier: set[str] = set()
-    if previous.previous is not None:
-        done_earlier = {
-            t.id for t in previous.previous.report.nhiem_vu if t.tinh_trang == "hoàn thành"
-        }
-    out = []
-    for group in previous.programme.nhiem_vu:
-        for task in group.nhiem_vu:
-            known = status.get(task.id)
-            if (known is not None and known != "hoàn thành") or (
-                known is None and task.id not in done_earlier
-            ):
-                out.append(task)
-    return out
+    """Return the programme's tasks not done by the end of ``previous`` (its whole history)."""
+    history = task_history(previous)
+    return [
+        task
+        for group in previous.programme.nhiem_vu
+        for task in group.nhiem_vu
+        if history.get(task.id) != "hoàn thành"
+    ]
 
 
 def _dump(data: dict[str, Any]) -> str:
@@ -182,7 +178,7 @@ def report_text(previous: PeriodInputs, period: Period, tasks: list[Task]) -> st
     parts.append("ket_qua:" if previous.report.ket_qua else "ket_qua: []")
     parts += [f"  - id: {r.id}\n    dat:" for r in previous.report.ket_qua]
     parts.append("\n# Nhiệm vụ chưa hoàn thành ở kỳ trước (tình trạng của kỳ trước; cập nhật).")
-    status = {t.id: t.tinh_trang for t in previous.report.nhiem_vu}
+    status = task_history(previous)
     parts.append("nhiem_vu:" if tasks else "nhiem_vu: []")
     parts += [
         f"  - id: {t.id}\n    tinh_trang: {status.get(t.id, 'chưa thực hiện')}\n    ghi_chu:\n"
