@@ -24,21 +24,21 @@ from pipeline.profiles import Profile
 #: Titles are short enough that none wraps beyond two lines on A4 portrait.
 TARGET_COLUMNS = (
     ("TT", 10, "stt"),
-    ("Chỉ tiêu", 47, "chi_tieu"),
-    ("Đơn vị tính", 20, "don_vi"),
-    ("Kế hoạch", 20, "ke_hoach"),
-    ("Thực hiện", 20, "thuc_hien"),
-    ("Tỷ lệ so với kế hoạch", 24, "ty_le"),
-    ("So với kỳ trước", 24, "so_ky_truoc"),
+    ("Chỉ tiêu", 42, "chi_tieu"),
+    ("Đơn vị tính", 19, "don_vi"),
+    ("Kế hoạch", 19, "ke_hoach"),
+    ("Thực hiện", 19, "thuc_hien"),
+    ("Tỷ lệ so với kế hoạch", 29, "ty_le"),
+    ("So với kỳ trước", 27, "so_ky_truoc"),
 )
 #: The same table in a first period: no change column.
 FIRST_PERIOD_COLUMNS = (
     ("TT", 10, "stt"),
-    ("Chỉ tiêu", 71, "chi_tieu"),
-    ("Đơn vị tính", 20, "don_vi"),
-    ("Kế hoạch", 20, "ke_hoach"),
-    ("Thực hiện", 20, "thuc_hien"),
-    ("Tỷ lệ so với kế hoạch", 24, "ty_le"),
+    ("Chỉ tiêu", 69, "chi_tieu"),
+    ("Đơn vị tính", 19, "don_vi"),
+    ("Kế hoạch", 19, "ke_hoach"),
+    ("Thực hiện", 19, "thuc_hien"),
+    ("Tỷ lệ so với kế hoạch", 29, "ty_le"),
 )
 Columns = tuple[tuple[str, int, str], ...]
 

@@ -124,10 +124,11 @@ def commune_figures(records: PeriodRecords, commune: Commune) -> tuple[Figures, 
     row = records.results.by_code().get(commune.ma)
     before = _previous_row(records, commune)
     out = []
-    for target in records.programme.chi_tieu:
-        if target.id not in records.results.targets:
+    for programme_target in records.programme.chi_tieu:
+        if programme_target.id not in records.results.targets:
             continue
-        rule = rules[target.id]
+        rule = rules[programme_target.id]
+        target = programme_target
         if rule.noi_dung_xa is not None:
             target = target.model_copy(update={"noi_dung": rule.noi_dung_xa})
         achieved = row.values.get(target.id) if row is not None else None

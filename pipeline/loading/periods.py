@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import InputError, Problem
+from pipeline.formatting import number_text
 from pipeline.loading.documents import load_document
 from pipeline.loading.execution import load_commune_results
 from pipeline.loading.problems import problems_from_validation
@@ -36,7 +38,7 @@ from pipeline.models.execution import (
     Status,
 )
 from pipeline.models.period import Period
-from pipeline.models.programme import fill_plan_slot
+from pipeline.models.programme import Target, figure_problem, fill_plan_slot
 
 PERIOD_FILE = "ky.yaml"
 REPORT_FILE = "bao-cao.yaml"
@@ -192,6 +194,8 @@ def load_period(
         raise InputError(problems)
     if results is not None:
         problems.extend(_unreported(report, report_yaml, programme, results))
+        problems.extend(_out_of_bounds(results, programme))
+    problems.extend(_own_out_of_bounds(report, report_yaml, programme))
     if problems:
         raise InputError(problems)
     sources = _sources(folder, report)
@@ -404,6 +408,50 @@ def _previous(
     return previous
 
 
+def bound_problem(target: Target, value: object) -> str | None:
+    """Return why ``value`` cannot be a figure of ``target`` (Vietnamese), or None."""
+    if not isinstance(value, Decimal):
+        return None
+    why = figure_problem(target.figure_kind, value)
+    if why is None:
+        return None
+    return (
+        f"Số “{number_text(value)}” của chỉ tiêu “{target.id}” không hợp lệ: chỉ tiêu này "
+        f"{why}. Sửa số cho đúng (hoặc sửa kieu_so của chỉ tiêu trong chương trình)."
+    )
+
+
+def _out_of_bounds(results: CommuneResults, programme: OfficialDocument) -> list[Problem]:
+    """Every figure a commune reports within its target's bounds (plans taken from the
+    roster are checked where they are computed, in :mod:`pipeline.reporting`)."""
+    targets = {t.id: t for t in programme.chi_tieu}
+    problems = []
+    for row in results.rows:
+        for ident, value in row.values.items():
+            if ident in targets and (why := bound_problem(targets[ident], value)):
+                problems.append(Problem(results.source, f"hàng {row.row}", f"Cột {ident}", why))
+    return problems
+
+
+def _own_out_of_bounds(
+    report: PeriodReport, source: YamlDocument, programme: OfficialDocument
+) -> list[Problem]:
+    """The issuing body's own results and plans within their targets' bounds."""
+    targets = {t.id: t for t in programme.chi_tieu}
+    problems = []
+    for index, result in enumerate(report.ket_qua):
+        if result.id in targets and (why := bound_problem(targets[result.id], result.dat)):
+            line = source.line_of(("ket_qua", index, "dat"))
+            problems.append(Problem(source.source, f"dòng {line}", "Kết quả (dat)", why))
+    for index, rule in enumerate(report.cach_tinh):
+        for name in ("ke_hoach", "ke_hoach_xa"):
+            value = getattr(rule, name)
+            if rule.id in targets and (why := bound_problem(targets[rule.id], value)):
+                line = source.line_of(("cach_tinh", index, name))
+                problems.append(Problem(source.source, f"dòng {line}", f"Kế hoạch ({name})", why))
+    return problems
+
+
 _DIGITS = re.compile(r"\d[\d.,]*%?")
 
 
@@ -497,6 +545,7 @@ __all__ = [
     "PERIOD_FILE",
     "REPORT_FILE",
     "PeriodInputs",
+    "bound_problem",
     "header_document",
     "is_period_folder",
     "load_period",

@@ -16,8 +16,15 @@ from typing import Any
 from pipeline.compliance.check import check_docx
 from pipeline.compliance.check import problems as compliance_problems
 from pipeline.context.report_body import ReportContext, build_commune_context, build_report_context
+from pipeline.context.report_figures import commune_plan_value
 from pipeline.errors import InputError, Problem, UsageError
-from pipeline.loading.periods import PeriodInputs, is_period_folder, load_period, period_folders
+from pipeline.loading.periods import (
+    PeriodInputs,
+    bound_problem,
+    is_period_folder,
+    load_period,
+    period_folders,
+)
 from pipeline.loading.spreadsheet import header_key
 from pipeline.models.roster import Commune
 from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
@@ -46,6 +53,32 @@ class PreparedPeriod:
 
     inputs: PeriodInputs
     documents: tuple[ReportDocument, ...]
+
+
+def plan_bounds(inputs: PeriodInputs) -> None:
+    """Check each commune's planned value (a roster column) against its target's bounds.
+
+    Raises:
+        InputError: a plan out of bounds (a rate over 100, a fractional count), with the
+            roster's row and column.
+    """
+    roster = inputs.roster
+    if roster is None:
+        return
+    targets = {t.id: t for t in inputs.programme.chi_tieu}
+    problems = []
+    for rule in inputs.report.cach_tinh:
+        if rule.id not in targets or not isinstance(rule.ke_hoach_xa, str):
+            continue
+        for row in roster.rows:
+            if row.commune is None:
+                continue
+            plan = commune_plan_value(row.commune, rule.ke_hoach_xa)
+            if why := bound_problem(targets[rule.id], plan):
+                field = f"Kế hoạch của xã ({rule.ke_hoach_xa})"
+                problems.append(Problem(roster.source, f"hàng {row.number}", field, why))
+    if problems:
+        raise InputError(problems)
 
 
 def report_template_name(khoi: str, mau: str | None = None) -> str:
@@ -105,6 +138,7 @@ def prepare_period(
             ]
         )
     inputs = load_period(folder)
+    plan_bounds(inputs)
     headers = commune_headers(inputs)
     templates = templates or _Templates(templates_dir)
     records = inputs.records()
