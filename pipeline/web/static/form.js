@@ -74,12 +74,11 @@ const Form = (() => {
     return undefined;
   }
 
-  function fieldWrap(path, key, required, control, help) {
+  function fieldWrap(path, key, required, control, text) {
     const id = control.id || (control.id = `f${++uid}`);
-    const lab = el("label", { for: id }, label(key));
+    const lab = el("label", { for: id }, text || label(key));
     if (required) lab.append(" ", el("span", { class: "req", "aria-hidden": "true", text: "*" }));
     const div = el("div", { class: "field", "data-path": path.join(".") }, lab, control);
-    if (help) div.append(el("p", { class: "help", text: help }));
     return div;
   }
 
@@ -124,7 +123,7 @@ const Form = (() => {
         return v;
       };
     }
-    return { el: fieldWrap(path, key, required, control), get, focus: () => control.focus() };
+    return { el: fieldWrap(path, key, required, control, ctx.itemLabel), get, focus: () => control.focus() };
   }
 
   // A list of lists of text (a table's rows): a grid.
@@ -183,7 +182,8 @@ const Form = (() => {
     function draw() {
       list.textContent = "";
       nodes = values.map((v, i) => {
-        const node = build(s.items, v, [...path, i], key, true, { parent: ctx, item: true });
+        const itemLabel = `${label(key)} — mục ${i + 1}`;
+        const node = build(s.items, v, [...path, i], key, true, { parent: ctx, item: true, itemLabel });
         const bar = el("div", { class: "item-bar" });
         const buttons = [
           ["↑", `Chuyển mục ${i + 1} lên`, () => move(i, -1)],
@@ -292,7 +292,8 @@ const Form = (() => {
       const node = build(ps, v[k], [...path, k], k, isReq, { ...own, single });
       nodes[k] = node;
       const hasValue = v[k] !== undefined && v[k] !== null && !(Array.isArray(v[k]) && !v[k].length);
-      (isReq || hasValue || path.length === 0 ? box : extra).append(node.el);
+      // Small objects show every field; larger ones keep unused optional ones folded.
+      (isReq || hasValue || props.length <= 5 || path.length === 0 ? box : extra).append(node.el);
     }
     if (extra.children.length > 1) box.append(extra);
     return {
