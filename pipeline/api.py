@@ -557,19 +557,22 @@ def export_template(name: str, folder: Path, force: bool = False) -> Path:
 # -- records as text or data, and the working folder (the web page: pipeline.web) -------
 
 
-def check_record(text: str, source: Path) -> tuple[OfficialDocument | None, list[LocatedProblem]]:
+def check_record(
+    text: str, source: Path, within: Path | None = None
+) -> tuple[OfficialDocument | None, list[LocatedProblem]]:
     """Validate the record ``text`` as the file ``source`` would be (nothing written);
-    return the record (None when invalid) and every problem with its field's path."""
-    return check_text(text, source)
+    return the record (None when invalid) and every problem with its field's path.
+    ``within``: the folder its registry must be in (the web page's working folder)."""
+    return check_text(text, source, within)
 
 
 def check_record_data(
-    data: dict[str, Any], source: Path
+    data: dict[str, Any], source: Path, within: Path | None = None
 ) -> tuple[OfficialDocument | None, list[LocatedProblem]]:
     """Validate form ``data`` as the record file ``source`` would hold it once saved
     (written over its current text); nothing is written."""
     current = source.read_text(encoding="utf-8-sig") if source.is_file() else None
-    return check_text(yaml_text(data, current), source)
+    return check_text(yaml_text(data, current), source, within)
 
 
 def record_data(text: str) -> Any:
@@ -577,14 +580,16 @@ def record_data(text: str) -> Any:
     return yaml_data(text)
 
 
-def record_from_upload(filename: str, data: bytes, source: Path) -> OfficialDocument:
+def record_from_upload(
+    filename: str, data: bytes, source: Path, within: Path | None = None
+) -> OfficialDocument:
     """Return the record of an uploaded file (read as the file ``source``). The one
     place that dispatches on the kind of record file (.yaml; .xlsx needs a loader).
 
     Raises:
         InputError: the file is not a record we read, or its problems (with lines).
     """
-    doc, located = check_text(record_text_from_upload(filename, data), source)
+    doc, located = check_text(record_text_from_upload(filename, data), source, within)
     if doc is None:
         raise InputError([item.problem for item in located])
     return doc

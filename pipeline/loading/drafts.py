@@ -53,9 +53,12 @@ def _path_of_field(field: str) -> PathKey:
     return tuple(int(p) if p.isdigit() else p for p in dotted.split(".") if p)
 
 
-def check_text(text: str, source: Path) -> tuple[OfficialDocument | None, list[LocatedProblem]]:
+def check_text(
+    text: str, source: Path, within: Path | None = None
+) -> tuple[OfficialDocument | None, list[LocatedProblem]]:
     """Validate the record ``text`` as if it were the file ``source`` (its registry is
-    found beside it); nothing is read but the registry, nothing is written.
+    found beside it); nothing is read but the registry, nothing is written. With
+    ``within``, a registry outside that folder is a problem and is not read.
 
     Returns the record (None when invalid) and every problem with its field's path.
     """
@@ -63,10 +66,31 @@ def check_text(text: str, source: Path) -> tuple[OfficialDocument | None, list[L
         doc = parse_yaml(text, str(source))
     except InputError as exc:
         return None, [LocatedProblem((), p) for p in exc.problems]
-    return check_yaml(doc)
+    return check_yaml(doc, within)
 
 
-def check_yaml(doc: YamlDocument) -> tuple[OfficialDocument | None, list[LocatedProblem]]:
+def _outside(doc: YamlDocument, within: Path) -> LocatedProblem | None:
+    dist = doc.data.get("noi_nhan") if isinstance(doc.data, dict) else None
+    name = dist.get("danh_ba") if isinstance(dist, dict) else None
+    if not isinstance(name, str):
+        return None
+    base = within.resolve()
+    target = (Path(doc.source).parent / name).resolve()
+    if base in target.parents:
+        return None
+    path: PathKey = ("noi_nhan", "danh_ba")
+    problem = Problem(
+        doc.source,
+        f"dòng {doc.line_of(path)}",
+        "Danh bạ nơi nhận (noi_nhan.danh_ba)",
+        f"Danh bạ “{name}” nằm ngoài thư mục làm việc: chỉ dùng danh bạ trong thư mục này.",
+    )
+    return LocatedProblem(path, problem)
+
+
+def check_yaml(
+    doc: YamlDocument, within: Path | None = None
+) -> tuple[OfficialDocument | None, list[LocatedProblem]]:
     """Validate a parsed record (see :func:`check_text`)."""
     if not isinstance(doc.data, dict):
         return None, [LocatedProblem((), Problem(doc.source, "dòng 1", "", _NOT_A_MAPPING))]
@@ -78,6 +102,9 @@ def check_yaml(doc: YamlDocument) -> tuple[OfficialDocument | None, list[Located
             problem = problem_from_error(error, doc.source, doc.data, doc.line_of, OfficialDocument)
             located.append(LocatedProblem(_error_path(tuple(error["loc"]), doc.data), problem))
         return None, located
+    outside = _outside(doc, within) if within is not None else None
+    if outside is not None:
+        return None, [outside]
     try:
         return resolve_distribution(record, doc, roster_addressees), []
     except InputError as exc:

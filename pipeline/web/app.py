@@ -30,6 +30,7 @@ from pipeline.errors import (
     UsageError,
     VanbanError,
 )
+from pipeline.profiles import PROFILE_IDS
 from pipeline.web.jobs import Jobs
 from pipeline.web.schema import form_schema
 from pipeline.web.security import (
@@ -38,19 +39,24 @@ from pipeline.web.security import (
     Guard,
     TooLarge,
     bounded_body,
+    is_unsafe_path,
     problem_response,
 )
 
 STATIC = Path(__file__).with_name("static")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _CACHE = ".vanban-web"
+_ROOTS: set[str] = set()  # the working folders served by this process
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
 def _problem_json(problem: Problem, path: tuple[str | int, ...] = ()) -> dict[str, Any]:
+    source = problem.source
+    for root in _ROOTS:  # the working folder's files are named relative to it
+        source = source.replace(f"{root}/", "")
     return {
-        "source": problem.source,
+        "source": source,
         "location": problem.location,
         "field": problem.field,
         "message": problem.message,
@@ -78,6 +84,7 @@ class WebApp:
 
     def __init__(self, root: Path, max_upload: int = MAX_UPLOAD) -> None:
         self.root = root.resolve()
+        _ROOTS.add(str(self.root))
         self.max_upload = max_upload
         self.jobs = Jobs()
         self.preview_lock = threading.Lock()  # one LibreOffice conversion at a time
@@ -88,6 +95,8 @@ class WebApp:
         """Return a path of the working folder from a request parameter (refused when it
         leaves the folder, is outside ``under`` or has another suffix)."""
         text = relative if isinstance(relative, str) else ""
+        if is_unsafe_path(text):  # also when it is written %-encoded
+            text = "/"
         path = api.safe_path(self.root, text)
         rel = path.relative_to(self.root)
         if under and (not rel.parts or rel.parts[0] != under):
@@ -127,7 +136,7 @@ class WebApp:
         """GET /api/record?path=…: a record's data, version and problems."""
         path = self.path(request.query_params.get("path"), under="inputs", suffixes=(".yaml",))
         record = api.read_record(path)
-        _, located = await run_in_threadpool(api.check_record, record.text, path)
+        _, located = await run_in_threadpool(api.check_record, record.text, path, self.root)
         return JSONResponse(
             {
                 "path": self.rel(path),
@@ -146,7 +155,7 @@ class WebApp:
         return path, data, body
 
     def _problems_of(self, path: Path, data: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
-        doc, located = api.check_record_data(data, path)
+        doc, located = api.check_record_data(data, path, self.root)
         return doc, [_problem_json(p.problem, p.path) for p in located]
 
     async def check_record(self, request: Request) -> Response:
@@ -162,7 +171,7 @@ class WebApp:
         saved = await run_in_threadpool(
             api.save_record, path, data, version if isinstance(version, str) else ""
         )
-        _, located = await run_in_threadpool(api.check_record, saved.text, path)
+        _, located = await run_in_threadpool(api.check_record, saved.text, path, self.root)
         problems = [_problem_json(p.problem, p.path) for p in located]
         return JSONResponse(
             {"path": self.rel(path), "version": saved.version, "problems": problems}
@@ -171,7 +180,7 @@ class WebApp:
     def _render_data(self, path: Path, data: dict[str, Any] | None) -> bytes:
         """Return the checked .docx of form ``data`` (None: of the saved file)."""
         if data is None:
-            doc, located = api.check_record(api.read_record(path).text, path)
+            doc, located = api.check_record(api.read_record(path).text, path, self.root)
             problems = [_problem_json(p.problem, p.path) for p in located]
         else:
             doc, problems = self._problems_of(path, data)
@@ -205,7 +214,7 @@ class WebApp:
 
         def work() -> Response:
             if kind in {"noi-nhan.docx", "noi-nhan.csv"}:
-                doc, located = api.check_record(api.read_record(path).text, path)
+                doc, located = api.check_record(api.read_record(path).text, path, self.root)
                 if doc is None:
                     raise _Located([_problem_json(p.problem, p.path) for p in located])
                 docx, csv = api.render_list_bytes(doc)
@@ -237,15 +246,17 @@ class WebApp:
     async def _upload(self, request: Request, suffixes: tuple[str, ...]) -> tuple[str, bytes]:
         await bounded_body(request, self.max_upload)
         form = await request.form()
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise UsageError([Problem("", "", "", "Thiếu tệp (trường “file” của biểu mẫu).")])
-        name = PurePosixPath(upload.filename.replace("\\", "/")).name
-        if not name.lower().endswith(suffixes):
-            raise _Unsupported(name, suffixes)
-        data = await upload.read()
-        await form.close()
-        return name, data
+        try:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                message = "Thiếu tệp (trường “file” của biểu mẫu)."
+                raise UsageError([Problem("", "", "", message)])
+            name = PurePosixPath(upload.filename.replace("\\", "/")).name
+            if not name.lower().endswith(suffixes):
+                raise _Unsupported(name, suffixes)
+            return name, await upload.read()
+        finally:
+            await form.close()
 
     async def api_render(self, request: Request) -> Response:
         """POST /api/render (multipart ``file``: .yaml/.xlsx) → .docx, or 422 problems."""
@@ -253,7 +264,7 @@ class WebApp:
         source = self.root / "inputs" / name  # its registry is looked up beside it
 
         def work() -> Response:
-            doc = api.record_from_upload(name, data, source)
+            doc = api.record_from_upload(name, data, source, self.root)
             docx = api.render_record(doc, source)
             stem = name.rsplit(".", 1)[0]
             return _attachment(docx, f"{stem}.docx", DOCX)
@@ -265,7 +276,11 @@ class WebApp:
         name, data = await self._upload(request, (".docx",))
         if not data.startswith(b"PK"):
             raise _Unsupported(name, (".docx",))
-        return JSONResponse(await run_in_threadpool(api.check_bytes, data, name))
+        profile = request.query_params.get("profile") or None
+        if profile is not None and profile not in PROFILE_IDS:
+            known = ", ".join(PROFILE_IDS)
+            raise UsageError([Problem("profile", "", "", f"Không có thể thức này: {known}.")])
+        return JSONResponse(await run_in_threadpool(api.check_bytes, data, name, profile))
 
     # -- batches -----------------------------------------------------------------------
 

@@ -243,9 +243,12 @@ function checkPage() {
     if (!response.ok) { out.append(el("p", { class: "problem" }, messages(data).join(" "))); return; }
     for (const d of data.documents) {
       if (d.readable === false) { out.append(el("p", { class: "problem" }, d.problem)); continue; }
-      const findings = d.findings || [];
-      out.append(el("p", {}, findings.length ? `${findings.length} điểm cần xem:` : "Không có lỗi thể thức."));
-      out.append(el("ul", {}, ...findings.map((f) => el("li", {}, `[${f.severity}] ${f.where || f.location || ""} ${f.message || f.title || f.rule}`))));
+      const findings = d.rules.flatMap((r) => r.findings.map((f) => ({ ...f, title: r.title })));
+      const s = d.summary;
+      out.append(el("p", {}, `Thể thức ${d.profile.id}: ${s.errors} lỗi, ${s.warnings} cảnh báo, ${s.passed} quy tắc đạt, ${s.not_evaluated} chưa đánh giá.`));
+      const SEV = { error: "Lỗi", warning: "Cảnh báo", info: "Ghi chú" };
+      out.append(el("ul", {}, ...findings.map((f) => el("li", { class: f.severity === "error" ? "problem" : "" },
+        `${SEV[f.severity] || f.severity} — ${f.title} (${f.location.where}${f.location.excerpt ? `: “${f.location.excerpt}”` : ""}): cần ${f.expected}, thấy ${f.found}. ${f.message}`))));
     }
   });
   page("Kiểm tra thể thức một tệp Word", el("div", { class: "field" }, el("label", { for: "check-file" }, "Tệp .docx"), file), go, out);
