@@ -143,3 +143,25 @@ def test_distribution_list_downloads(server: tuple[str, Path]) -> None:
     response = httpx.get(f"{url}/api/record/download", params=params)
     assert response.status_code == 200
     assert "UBND tỉnh" in response.content.decode("utf-8-sig")
+
+
+def test_a_period_filled_in_the_page_gives_its_report(server: tuple[str, Path]) -> None:
+    url, folder = server
+    made = httpx.post(f"{url}/api/period/new", json={"id": "2027-H2", "from": None})
+    assert made.json() == {"path": "inputs/periods/2027-H2"}
+    assert (folder / "inputs/periods/2027-H2/ky.yaml").is_file()
+    period = "inputs/periods/2027-H1"
+    table = httpx.get(f"{url}/api/period/results", params={"path": period}).json()
+    assert table["header"][:3] == ["Mã xã", "Tên xã", "THON"]
+    table["rows"][0][table["header"].index("Ghi chú")] = "Đã rà soát lại"
+    body = {"path": period, **table}
+    assert httpx.put(f"{url}/api/period/results", json=body).status_code == 200
+    assert httpx.put(f"{url}/api/period/results", json=body).status_code == 409  # stale
+    saved = (folder / period / "ket-qua-xa.csv").read_text(encoding="utf-8-sig")
+    assert "Đã rà soát lại" in saved.splitlines()[1]
+    built = httpx.post(f"{url}/api/period/build", json={"path": period}, timeout=120)
+    report = built.json()["outputs"][0]
+    assert report == "build/periods/2027-H1/bao-cao-so-ket-2027-H1.docx"
+    data = httpx.get(f"{url}/api/file", params={"path": report}).content
+    texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert any("6 tháng đầu năm 2027" in t for t in texts)

@@ -132,9 +132,9 @@ def test_a_password_guards_every_request(tmp_path: Path) -> None:
     with running(folder, password="bi-mat-2026") as url:
         assert httpx.get(f"{url}/api/documents").status_code == 401
         assert httpx.get(f"{url}/").status_code == 401
-        wrong = base64.b64encode("thu-ky:sai".encode()).decode()
+        wrong = base64.b64encode(b"thu-ky:sai").decode()
         assert httpx.get(f"{url}/", headers={"Authorization": f"Basic {wrong}"}).status_code == 401
-        right = base64.b64encode("thu-ky:bi-mat-2026".encode()).decode()
+        right = base64.b64encode(b"thu-ky:bi-mat-2026").decode()
         response = httpx.get(f"{url}/api/documents", headers={"Authorization": f"Basic {right}"})
         assert response.status_code == 200
         bearer = {"Authorization": "Bearer bi-mat-2026"}
