@@ -165,3 +165,17 @@ def test_a_period_filled_in_the_page_gives_its_report(server: tuple[str, Path]) 
     data = httpx.get(f"{url}/api/file", params={"path": report}).content
     texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
     assert any("6 tháng đầu năm 2027" in t for t in texts)
+
+
+def test_an_uploaded_record_is_kept_in_inputs_never_over_a_file(server: tuple[str, Path]) -> None:
+    url, folder = server
+    text = (folder / RECORD).read_text(encoding="utf-8").replace("so: 45", "so: 46")
+    files = {"file": ("tai-len.yaml", text.encode())}
+    response = httpx.post(f"{url}/api/record/upload", files=files)
+    assert response.status_code == 200
+    assert response.json()["path"] == "inputs/tai-len.yaml" and response.json()["problems"] == []
+    assert (folder / "inputs/tai-len.yaml").read_text(encoding="utf-8") == text
+    again = httpx.post(f"{url}/api/record/upload", files=files)
+    assert again.status_code == 409
+    assert "Đã có hồ sơ tên này" in again.json()["problems"][0]["message"]
+    (folder / "inputs/tai-len.yaml").unlink()

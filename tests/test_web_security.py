@@ -139,3 +139,18 @@ def test_a_password_guards_every_request(tmp_path: Path) -> None:
         assert response.status_code == 200
         bearer = {"Authorization": "Bearer bi-mat-2026"}
         assert httpx.get(f"{url}/api/documents", headers=bearer).status_code == 200
+
+
+def test_requests_from_another_site_cannot_change_anything(server: tuple[str, Path]) -> None:
+    url, folder = server
+    body = '{"id": "2031-H1", "from": "2027-H1"}'
+    other = {"Origin": "http://attacker.example", "Content-Type": "application/json"}
+    response = httpx.post(f"{url}/api/period/new", content=body, headers=other)
+    assert response.status_code == 403
+    # A cross-site HTML form can only send text/plain, urlencoded or multipart bodies.
+    plain = {"Content-Type": "text/plain"}
+    response = httpx.post(f"{url}/api/period/new", content=body, headers=plain)
+    assert response.status_code == 403
+    assert not (folder / "inputs/periods/2031-H1").exists()
+    same = {"Origin": url, "Content-Type": "application/json"}
+    assert httpx.post(f"{url}/api/record/check", content="{}", headers=same).status_code == 400

@@ -282,6 +282,26 @@ class WebApp:
             raise UsageError([Problem("profile", "", "", f"Không có thể thức này: {known}.")])
         return JSONResponse(await run_in_threadpool(api.check_bytes, data, name, profile))
 
+    async def upload_record(self, request: Request) -> Response:
+        """POST /api/record/upload (multipart ``file``: a record .yaml/.xlsx): kept as
+        ``inputs/<its name>`` (never over an existing file); its problems are returned."""
+        name, data = await self._upload(request, (".yaml", ".yml", ".xlsx"))
+        path = self.path(f"inputs/{name.rsplit('.', 1)[0]}.yaml")
+        if name.lower().endswith(".xlsx"):  # the one dispatch: api.record_from_upload
+            await run_in_threadpool(api.record_from_upload, name, data, path, self.root)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            message = "Tệp không phải mã UTF-8. Lưu lại tệp với mã hóa UTF-8."
+            raise InputError([Problem(name, "", "", message)]) from None
+        if path.exists():
+            message = "Đã có hồ sơ tên này trong inputs/: đổi tên tệp rồi tải lên lại."
+            raise api.StaleEdit([Problem(self.rel(path), "", "", message)])
+        saved = await run_in_threadpool(api.save_record, path, text, "")
+        _, located = await run_in_threadpool(api.check_record, saved.text, path, self.root)
+        problems = [_problem_json(p.problem, p.path) for p in located]
+        return JSONResponse({"path": self.rel(path), "version": saved.version, "problems": problems})
+
     # -- batches -----------------------------------------------------------------------
 
     async def batch_run(self, request: Request) -> Response:
@@ -451,6 +471,7 @@ def create_app(
         ("/api/record", web.record, get),
         ("/api/record", web.save_record, put),
         ("/api/record/check", web.check_record, post),
+        ("/api/record/upload", web.upload_record, post),
         ("/api/record/preview", web.preview, post),
         ("/api/record/download", web.download, get),
         ("/api/cache/{name}", web.cache_file, get),

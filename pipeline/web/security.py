@@ -43,8 +43,9 @@ def is_unsafe_path(value: str) -> bool:
 
 class Guard:
     """ASGI middleware: the password (HTTP Basic or Bearer) when one is set, the Host
-    header on the loopback address (no DNS rebinding), and no ``..`` or absolute path in
-    the URL's path or query parameters."""
+    header on the loopback address (no DNS rebinding), requests that change something
+    only from the page itself, and no ``..`` or absolute path in the URL's path or
+    query parameters."""
 
     def __init__(self, app: ASGIApp, password: str | None, hosts: set[str] | None) -> None:
         self.app = app
@@ -69,6 +70,8 @@ class Guard:
             response = problem_response(401, "Cần mật khẩu để mở trang này.")
             response.headers["WWW-Authenticate"] = 'Basic realm="vanban", charset="UTF-8"'
             return response
+        if request.method not in {"GET", "HEAD"} and not _same_origin(request):
+            return problem_response(403, "Yêu cầu từ trang khác bị từ chối.")
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
         parts = raw_path.decode("latin-1").split("/")
         if any(unquote(part) == ".." or "\\" in unquote(part) for part in parts):
@@ -91,6 +94,19 @@ class Guard:
             except (binascii.Error, UnicodeDecodeError):
                 return False
         return hmac.compare_digest(given.encode(), self.password.encode())
+
+
+def _same_origin(request: Request) -> bool:
+    """Return whether a request that changes something comes from the page itself: its
+    ``Origin`` (sent by browsers on such requests) names this server, and JSON bodies
+    are declared as JSON (a cross-site form cannot, without a CORS preflight)."""
+    origin = request.headers.get("origin")
+    if origin is not None:
+        host = request.headers.get("host", "")
+        if origin.split("://", 1)[-1].rstrip("/") != host:
+            return False
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind in {"application/json", "multipart/form-data"}
 
 
 _PATH_MESSAGE = (

@@ -70,7 +70,7 @@ async function listPage() {
 async function recordPage(path, fresh) {
   if (!meta) meta = (await call("GET", "/api/schema")).data;
   const regs = (await call("GET", "/api/registries")).data.registries;
-  let version = "", data = fresh || {}, problems = [];
+  let version = "", data = fresh || {}, problems = [], dirty = false;
   if (!fresh) {
     const r = await call("GET", `/api/record?path=${q(path)}`);
     if (!r.ok) { page("Không mở được hồ sơ", el("p", {}, messages(r.data).join(" "))); return; }
@@ -113,13 +113,14 @@ async function recordPage(path, fresh) {
     if (r.ok) show(r.data.problems); else toast(messages(r.data).join(" "));
   }
   let timer = null;
-  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(validate, 700); status.textContent = "Có thay đổi chưa lưu."; });
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(validate, 700); status.textContent = "Có thay đổi chưa lưu."; dirty = true; });
+  window.onbeforeunload = () => (dirty ? "Có thay đổi chưa lưu." : undefined);
   form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(validate, 300); });
   check.addEventListener("click", validate);
   async function doSave() {
     const r = await call("PUT", "/api/record", { path, data: node.get(), version });
     if (r.ok) {
-      version = r.data.version; show(r.data.problems);
+      version = r.data.version; show(r.data.problems); dirty = false;
       status.textContent = r.data.problems.length ? "Đã lưu (còn vấn đề cần sửa)." : "Đã lưu.";
       if (fresh) { fresh = null; history.replaceState(null, "", `#/ho-so/${q(path)}`); }
     } else {
@@ -158,8 +159,19 @@ function newPage() {
     if (r.ok) { toast("Đã có hồ sơ tên này: mở hồ sơ đó."); location.hash = `#/ho-so/${q(path)}`; return; }
     recordPage(path, { khoi: khoi.value, loai: "Kế hoạch" });
   });
+  const file = el("input", { type: "file", accept: ".yaml,.yml,.xlsx", id: "upload-file" });
+  const send = el("button", { type: "button", id: "upload-go" }, "Tải lên");
+  send.addEventListener("click", async () => {
+    if (!file.files.length) { toast("Chọn một tệp hồ sơ .yaml hoặc .xlsx."); return; }
+    const body = new FormData(); body.append("file", file.files[0]);
+    const response = await fetch("/api/record/upload", { method: "POST", body });
+    const data = await response.json();
+    if (response.ok) location.hash = `#/ho-so/${q(data.path)}`; else toast(messages(data).join(" "));
+  });
   page("Hồ sơ mới", el("div", { class: "field" }, el("label", { for: "new-name" }, "Tên tệp (trong inputs/)"), name),
-    el("div", { class: "field" }, el("label", { for: "new-khoi" }, "Khối"), khoi), go);
+    el("div", { class: "field" }, el("label", { for: "new-khoi" }, "Khối"), khoi), go,
+    el("h2", {}, "Hoặc tải lên một hồ sơ có sẵn"),
+    el("div", { class: "field" }, el("label", { for: "upload-file" }, "Tệp hồ sơ (.yaml; .xlsx khi có bộ đọc bảng tính)"), file), send);
   name.focus();
 }
 
@@ -257,6 +269,7 @@ function checkPage() {
 // -- routing -------------------------------------------------------------------------
 
 function route() {
+  window.onbeforeunload = null;
   const hash = location.hash || "#/";
   const [, kind, rest] = hash.match(/^#\/([^/]*)\/?(.*)$/) || [];
   const arg = rest ? decodeURIComponent(rest) : "";

@@ -127,7 +127,17 @@ const Form = (() => {
   }
 
   // A list of lists of text (a table's rows): a grid.
-  function gridNode(value, path, key, required) {
+  // A new grid's width: the longest list of text beside it (a table's header), or 2.
+  function widthOf(ctx) {
+    let width = 0;
+    for (const node of Object.values((ctx && ctx.siblings) || {})) {
+      const v = node.get();
+      if (Array.isArray(v) && v.every((x) => typeof x === "string")) width = Math.max(width, v.length);
+    }
+    return width || 2;
+  }
+
+  function gridNode(value, path, key, required, ctx) {
     const rows = Array.isArray(value) ? value.map((r) => (Array.isArray(r) ? r.map(String) : [])) : [];
     const box = el("fieldset", { class: "grid", "data-path": path.join(".") }, el("legend", {}, label(key)));
     const table = el("table", {});
@@ -150,13 +160,12 @@ const Form = (() => {
     }
     const addRow = el("button", { type: "button", class: "small" }, "Thêm hàng");
     addRow.addEventListener("click", () => {
-      const width = rows.length ? rows[0].length : ctxWidth();
+      const width = rows.length ? rows[0].length : widthOf(ctx);
       rows.push(Array(width).fill("")); draw();
       table.querySelector("tr:last-child input")?.focus();
     });
     const addCol = el("button", { type: "button", class: "small" }, "Thêm cột");
     addCol.addEventListener("click", () => { rows.forEach((r) => r.push("")); draw(); });
-    function ctxWidth() { return 2; }
     box.append(el("div", { class: "item-bar" }, addRow, addCol));
     draw();
     return {
@@ -172,7 +181,7 @@ const Form = (() => {
   }
 
   function arrayNode(s, value, path, key, required, ctx) {
-    if (isGrid(s)) return gridNode(value, path, key, required);
+    if (isGrid(s)) return gridNode(value, path, key, required, ctx);
     const box = el("fieldset", { "data-path": path.join(".") }, el("legend", {}, label(key)));
     if (required) box.querySelector("legend").append(" ", el("span", { class: "req", "aria-hidden": "true", text: "*" }));
     const list = el("div", {});
@@ -279,7 +288,7 @@ const Form = (() => {
     if (path.length && !ctx.union) box.append(el("legend", {}, label(key)));
     const extra = el("details", {}, el("summary", {}, "Trường không bắt buộc"));
     const nodes = {};
-    const own = { parent: ctx, hooks: {} };
+    const own = { parent: ctx, hooks: {}, siblings: nodes };
     if ("danh_ba" in (s.properties || {})) {
       own.registryOf = () => {
         const chosen = nodes.danh_ba && nodes.danh_ba.get();
