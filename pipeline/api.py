@@ -639,6 +639,26 @@ def cached_preview(data: bytes, cache_dir: Path, page: int = 1, dpi: int = 80) -
     return result
 
 
+def cached_file_preview(source: Path, cache_dir: Path, page: int = 1, dpi: int = 80) -> Preview:
+    """Return a PNG of page ``page`` of the .docx file ``source`` (see :func:`cached_preview`).
+
+    Raises:
+        UsageError: no such file.
+    """
+    if not source.is_file():
+        raise UsageError([Problem(str(source), "", "", "Chưa có tệp này.")])
+    return cached_preview(source.read_bytes(), cache_dir, page, dpi)
+
+
+def record_findings(
+    doc: OfficialDocument, source: Path, templates_dir: Path | None = None
+) -> dict[str, Any]:
+    """Render a validated record without stopping at format errors and return the
+    check of the result (the JSON document of ``vanban check --json``)."""
+    data, _ = render_bytes(doc, templates_dir)
+    return check_bytes(data, f"{source.name} (văn bản tạo ra)", doc.profile.id)
+
+
 def cached_pdf(data: bytes, cache_dir: Path) -> Path:
     """Return the PDF of the .docx ``data``, made once per content.
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import docx
 import httpx
+import pdfplumber
 import pytest
 
+from tests.conftest import needs_libreoffice
 from tests.web_helpers import running, work_folder
 
 RECORD = "inputs/ke-hoach-ubnd-xa.yaml"
@@ -179,3 +181,36 @@ def test_an_uploaded_record_is_kept_in_inputs_never_over_a_file(server: tuple[st
     assert again.status_code == 409
     assert "Đã có hồ sơ tên này" in again.json()["problems"][0]["message"]
     (folder / "inputs/tai-len.yaml").unlink()
+
+
+def test_findings_of_the_form_name_their_paragraph(server: tuple[str, Path]) -> None:
+    url, _ = server
+    data = httpx.get(f"{url}/api/record", params={"path": RECORD}).json()["data"]
+    last = data["noi_dung"][-1]["noi_dung"][-1]
+    last["doan"] = "Ủy ban nhân dân huyện phối hợp theo dõi. " + last["doan"]
+    response = httpx.post(f"{url}/api/record/findings", json={"path": RECORD, "data": data})
+    document = response.json()["documents"][0]
+    found = [f for rule in document["rules"] for f in rule["findings"]]
+    assert [f["rule"] for f in found] == ["DISTRICT_BODY"]
+    assert found[0]["location"]["excerpt"].startswith("Ủy ban nhân dân huyện phối hợp")
+
+
+@needs_libreoffice
+def test_previews_and_pdfs_are_made_once_per_content(server: tuple[str, Path]) -> None:
+    url, folder = server
+    data = httpx.get(f"{url}/api/record", params={"path": RECORD}).json()["data"]
+    body = {"path": RECORD, "data": data, "page": 2}
+    first = httpx.post(f"{url}/api/record/preview", json=body, timeout=120).json()
+    assert first["page"] == 2 and first["pages"] == 2
+    image = folder / ".vanban-web" / first["image"].rsplit("/", 1)[1]
+    made = image.stat().st_mtime_ns
+    second = httpx.post(f"{url}/api/record/preview", json=body, timeout=120).json()
+    assert second == first and image.stat().st_mtime_ns == made
+    png = httpx.get(f"{url}{first['image']}")
+    assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    params = {"path": RECORD, "kind": "pdf"}
+    pdf = httpx.get(f"{url}/api/record/download", params=params, timeout=120)
+    assert pdf.content.startswith(b"%PDF")
+    with pdfplumber.open(io.BytesIO(pdf.content)) as opened:
+        assert len(opened.pages) == 2
+        assert "KẾ HOẠCH" in (opened.pages[0].extract_text() or "")

@@ -198,6 +198,15 @@ def test_a_state_plan_made_through_the_form(browser: Any, tmp_path: Path) -> Non
         saved = (folder / "inputs" / "ke-hoach-thu.yaml").read_text(encoding="utf-8")
         assert "quyen_han: KT." in saved and "- ubnd-tinh" in saved and "- cac-phong" in saved
 
+        # The format check of the result: its finding (the body's last paragraph does not
+        # end with "./.") is a link to the field that holds that paragraph.
+        browser.find_element(By.ID, "format-check").click()
+        finding = _wait(lambda: browser.find_element(By.CSS_SELECTOR, "#findings li a"))
+        assert finding.text.startswith("Dấu kết thúc nội dung — “" + INTRO)
+        finding.click()
+        focused = browser.switch_to.active_element
+        assert focused == _field(browser, "noi_dung.0.doan", "textarea")
+
         browser.find_element(By.ID, "preview").click()
         image = _wait(lambda: browser.find_element(By.ID, "preview-image"), timeout=90)
         _wait(lambda: browser.execute_script("return arguments[0].naturalWidth", image) > 100)

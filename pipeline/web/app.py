@@ -30,6 +30,7 @@ from pipeline.errors import (
     UsageError,
     VanbanError,
 )
+from pipeline.pdf import Preview
 from pipeline.profiles import PROFILE_IDS
 from pipeline.web.jobs import Jobs
 from pipeline.web.schema import form_schema
@@ -198,11 +199,33 @@ class WebApp:
             docx = self._render_data(path, data)
             with self.preview_lock:
                 result = api.cached_preview(docx, self.cache, page)
-            return {
-                "image": f"/api/cache/{result.output.name}",
-                "page": page,
-                "pages": result.pages,
-            }
+            return _image(result)
+
+        return JSONResponse(await run_in_threadpool(work))
+
+    async def findings(self, request: Request) -> Response:
+        """POST /api/record/findings {path, data}: the format check of the rendered form."""
+        path, data, _ = await self._record_body(request)
+
+        def work() -> dict[str, Any]:
+            doc, problems = self._problems_of(path, data)
+            if doc is None:
+                raise _Located(problems)
+            return api.record_findings(doc, path)
+
+        return JSONResponse(await run_in_threadpool(work))
+
+    async def file_preview(self, request: Request) -> Response:
+        """POST /api/file/preview {path: build/….docx, page}: a page image of an output."""
+        body = await _json_body(request, self.max_upload)
+        path = self.path(body.get("path"), under="build", suffixes=(".docx",))
+        page = body.get("page", 1)
+        page = page if isinstance(page, int) and page >= 1 else 1
+
+        def work() -> dict[str, Any]:
+            with self.preview_lock:
+                result = api.cached_file_preview(path, self.cache, page)
+            return _image(result)
 
         return JSONResponse(await run_in_threadpool(work))
 
@@ -300,7 +323,8 @@ class WebApp:
         saved = await run_in_threadpool(api.save_record, path, text, "")
         _, located = await run_in_threadpool(api.check_record, saved.text, path, self.root)
         problems = [_problem_json(p.problem, p.path) for p in located]
-        return JSONResponse({"path": self.rel(path), "version": saved.version, "problems": problems})
+        answer = {"path": self.rel(path), "version": saved.version, "problems": problems}
+        return JSONResponse(answer)
 
     # -- batches -----------------------------------------------------------------------
 
@@ -400,6 +424,11 @@ class _Unsupported(UsageError):
         super().__init__([Problem(name, "", "", message)])
 
 
+def _image(result: Preview) -> dict[str, Any]:
+    name = result.output.name
+    return {"image": f"/api/cache/{name}", "page": result.page, "pages": result.pages}
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -472,6 +501,8 @@ def create_app(
         ("/api/record", web.save_record, put),
         ("/api/record/check", web.check_record, post),
         ("/api/record/upload", web.upload_record, post),
+        ("/api/record/findings", web.findings, post),
+        ("/api/file/preview", web.file_preview, post),
         ("/api/record/preview", web.preview, post),
         ("/api/record/download", web.download, get),
         ("/api/cache/{name}", web.cache_file, get),

@@ -87,10 +87,13 @@ async function recordPage(path, fresh) {
   const save = el("button", { type: "button", class: "primary", id: "save" }, "Lưu (Ctrl+S)");
   const check = el("button", { type: "button", id: "check" }, "Kiểm tra");
   const preview = el("button", { type: "button", id: "preview" }, "Xem trước");
+  const formatCheck = el("button", { type: "button", id: "format-check" }, "Kiểm tra thể thức");
+  const findings = el("ul", { class: "problems", id: "findings", "aria-live": "polite" });
   const side = el("aside", { class: "side", "aria-label": "Lưu, xem trước, tải về" },
-    el("div", { class: "actions" }, save, check),
+    el("div", { class: "actions" }, save, check, formatCheck),
     status,
     el("h2", {}, "Vấn đề"), list,
+    findings,
     el("h2", {}, "Xem trước"),
     el("div", { class: "actions" }, el("label", { for: "page-no" }, "Trang"), pageNo, preview),
     image,
@@ -141,6 +144,36 @@ async function recordPage(path, fresh) {
     } else {
       if (r.status === 422) show(r.data.problems);
       image.append(el("p", { class: "problem" }, messages(r.data).join(" ")));
+    }
+  });
+  // A finding's excerpt is text of the produced document: link it to the form field
+  // whose text it shows (the longest field text found in the excerpt, or the reverse).
+  function fieldOf(excerpt) {
+    const text = (excerpt || "").replace(/…$/, "").replace(/\s+/g, " ").trim();
+    if (text.length < 4) return null;
+    let best = null, length = 0;
+    for (const input of form.querySelectorAll("input[type=text], textarea")) {
+      const value = input.value.replace(/\s+/g, " ").trim();
+      if (value.length < 4) continue;
+      if ((text.includes(value) || value.includes(text)) && value.length > length) { best = input; length = value.length; }
+    }
+    return best;
+  }
+  formatCheck.addEventListener("click", async () => {
+    findings.textContent = "";
+    const r = await call("POST", "/api/record/findings", { path, data: node.get() });
+    if (!r.ok) { if (r.status === 422) show(r.data.problems); toast(messages(r.data).join(" ")); return; }
+    const d = r.data.documents[0];
+    const all = d.rules.flatMap((rule) => rule.findings.map((f) => ({ ...f, title: rule.title })));
+    if (!all.length) { findings.append(el("li", {}, `Đạt thể thức ${d.profile.id} (${d.summary.passed} quy tắc đạt).`)); return; }
+    for (const f of all) {
+      const where = f.location.excerpt ? `“${f.location.excerpt}”` : f.location.where;
+      const input = fieldOf(f.location.excerpt);
+      const text = `${f.title} — ${where}: cần ${f.expected}, thấy ${f.found}. ${f.message}`;
+      if (!input) { findings.append(el("li", {}, text)); continue; }
+      const a = el("a", { href: "#" }, text);
+      a.addEventListener("click", (e) => { e.preventDefault(); input.focus(); input.scrollIntoView({ block: "center" }); });
+      findings.append(el("li", {}, a));
     }
   });
   page(fresh ? `Hồ sơ mới: ${path}` : `Hồ sơ: ${path}`, el("div", { class: "editor" }, form, side));
@@ -230,14 +263,17 @@ async function periodPage(path) {
   });
   const build = el("button", { type: "button", class: "primary" }, "Tạo báo cáo");
   const outputs = el("ul", {});
+  const image = el("div", { class: "preview", style: "max-width:700px" });
   build.addEventListener("click", async () => {
-    status.textContent = "Đang tạo báo cáo…"; outputs.textContent = "";
+    status.textContent = "Đang tạo báo cáo…"; outputs.textContent = ""; image.textContent = "";
     const b = await call("POST", "/api/period/build", { path });
     if (!b.ok) { status.textContent = ""; outputs.append(...messages(b.data).map((m) => el("li", { class: "problem" }, m))); return; }
     status.textContent = `Đã tạo ${b.data.outputs.length} báo cáo.`;
     for (const o of b.data.outputs.slice(0, 50)) outputs.append(el("li", {}, el("a", { href: `/api/file?path=${q(o)}`, download: "" }, o)));
+    const shown = await call("POST", "/api/file/preview", { path: b.data.outputs[0], page: 1 });
+    if (shown.ok) image.append(el("img", { src: shown.data.image, alt: "Trang 1 của báo cáo", id: "report-image" }));
   });
-  page(`Kỳ báo cáo: ${path}`, el("h2", {}, "Kết quả của các xã"), table, el("div", { class: "actions" }, save, build), status, outputs);
+  page(`Kỳ báo cáo: ${path}`, el("h2", {}, "Kết quả của các xã"), table, el("div", { class: "actions" }, save, build), status, outputs, image);
 }
 
 // -- check a .docx -------------------------------------------------------------------
