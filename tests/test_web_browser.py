@@ -210,6 +210,7 @@ def test_a_state_plan_made_through_the_form(browser: Any, tmp_path: Path) -> Non
         browser.find_element(By.ID, "preview").click()
         image = _wait(lambda: browser.find_element(By.ID, "preview-image"), timeout=90)
         _wait(lambda: browser.execute_script("return arguments[0].naturalWidth", image) > 100)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", image)
         _shot(browser, "web-preview.png")
 
         browser.find_element(By.XPATH, '//a[text()="Word .docx"]').click()
