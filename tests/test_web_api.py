@@ -214,3 +214,16 @@ def test_previews_and_pdfs_are_made_once_per_content(server: tuple[str, Path]) -
     with pdfplumber.open(io.BytesIO(pdf.content)) as opened:
         assert len(opened.pages) == 2
         assert "KẾ HOẠCH" in (opened.pages[0].extract_text() or "")
+
+
+def test_a_yaml_date_reaches_the_form_the_vietnamese_way(server: tuple[str, Path]) -> None:
+    url, folder = server
+    text = (folder / RECORD).read_text(encoding="utf-8").replace("20/10/2026", "2026-10-20")
+    (folder / "inputs/ngay-iso.yaml").write_text(text, encoding="utf-8")
+    record = httpx.get(f"{url}/api/record", params={"path": "inputs/ngay-iso.yaml"}).json()
+    assert record["data"]["ngay"] == "20/10/2026"
+    body = {"path": "inputs/ngay-iso.yaml", "data": record["data"], "version": record["version"]}
+    saved = httpx.put(f"{url}/api/record", json=body).json()
+    assert saved["problems"] == []
+    assert "\nngay: 20/10/2026\n" in (folder / "inputs/ngay-iso.yaml").read_text(encoding="utf-8")
+    (folder / "inputs/ngay-iso.yaml").unlink()

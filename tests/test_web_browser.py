@@ -180,8 +180,8 @@ def test_a_state_plan_made_through_the_form(browser: Any, tmp_path: Path) -> Non
 
         _fill_state_plan(browser, url)
 
-        # The empty signer's name: a problem appears next to that field.
-        browser.find_element(By.ID, "check").click()
+        # The empty signer's name: a problem appears next to that field as the form is
+        # checked while typing (no button pressed).
         note = _wait(
             lambda: browser.find_element(By.CSS_SELECTOR, '[data-path="chu_ky.ho_ten"] .problem')
         )

@@ -7,7 +7,6 @@ inside the working folder and turns results and problems into JSON.
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,22 +22,29 @@ from starlette.staticfiles import StaticFiles
 
 from pipeline import api
 from pipeline.errors import (
-    ComplianceError,
     InputError,
     Problem,
-    TemplateProblem,
     UsageError,
-    VanbanError,
 )
-from pipeline.pdf import Preview
 from pipeline.profiles import PROFILE_IDS
 from pipeline.web.jobs import Jobs
+from pipeline.web.responses import (
+    ROOTS,
+    Handler,
+    Located,
+    Unsupported,
+    attachment,
+    image_json,
+    json_body,
+    jsonable,
+    problem_json,
+    wrap,
+)
 from pipeline.web.schema import form_schema
 from pipeline.web.security import (
     LOOPBACK,
     MAX_UPLOAD,
     Guard,
-    TooLarge,
     bounded_body,
     is_unsafe_path,
     problem_response,
@@ -47,37 +53,6 @@ from pipeline.web.security import (
 STATIC = Path(__file__).with_name("static")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _CACHE = ".vanban-web"
-_ROOTS: set[str] = set()  # the working folders served by this process
-
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-def _problem_json(problem: Problem, path: tuple[str | int, ...] = ()) -> dict[str, Any]:
-    source = problem.source
-    for root in _ROOTS:  # the working folder's files are named relative to it
-        source = source.replace(f"{root}/", "")
-    return {
-        "source": source,
-        "location": problem.location,
-        "field": problem.field,
-        "message": problem.message,
-        "path": list(path),
-    }
-
-
-def _status(exc: VanbanError) -> int:
-    if isinstance(exc, api.StaleEdit):
-        return 409
-    if isinstance(exc, InputError | ComplianceError | TemplateProblem):
-        return 422
-    if isinstance(exc, UsageError):
-        return 400
-    return 500
-
-
-def _error_response(exc: VanbanError) -> JSONResponse:
-    problems = [_problem_json(p) for p in exc.problems]
-    return JSONResponse({"problems": problems}, status_code=_status(exc))
 
 
 class WebApp:
@@ -85,7 +60,7 @@ class WebApp:
 
     def __init__(self, root: Path, max_upload: int = MAX_UPLOAD) -> None:
         self.root = root.resolve()
-        _ROOTS.add(str(self.root))
+        ROOTS.add(str(self.root))
         self.max_upload = max_upload
         self.jobs = Jobs()
         self.preview_lock = threading.Lock()  # one LibreOffice conversion at a time
@@ -142,13 +117,13 @@ class WebApp:
             {
                 "path": self.rel(path),
                 "version": record.version,
-                "data": _jsonable(api.record_data(record.text)),
-                "problems": [_problem_json(p.problem, p.path) for p in located],
+                "data": jsonable(api.record_data(record.text)),
+                "problems": [problem_json(p.problem, p.path) for p in located],
             }
         )
 
     async def _record_body(self, request: Request) -> tuple[Path, dict[str, Any], dict[str, Any]]:
-        body = await _json_body(request, self.max_upload)
+        body = await json_body(request, self.max_upload)
         path = self.path(body.get("path"), under="inputs", suffixes=(".yaml",))
         data = body.get("data")
         if not isinstance(data, dict):
@@ -157,7 +132,7 @@ class WebApp:
 
     def _problems_of(self, path: Path, data: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
         doc, located = api.check_record_data(data, path, self.root)
-        return doc, [_problem_json(p.problem, p.path) for p in located]
+        return doc, [problem_json(p.problem, p.path) for p in located]
 
     async def check_record(self, request: Request) -> Response:
         """POST /api/record/check {path, data}: the problems of form data (nothing saved)."""
@@ -173,7 +148,7 @@ class WebApp:
             api.save_record, path, data, version if isinstance(version, str) else ""
         )
         _, located = await run_in_threadpool(api.check_record, saved.text, path, self.root)
-        problems = [_problem_json(p.problem, p.path) for p in located]
+        problems = [problem_json(p.problem, p.path) for p in located]
         return JSONResponse(
             {"path": self.rel(path), "version": saved.version, "problems": problems}
         )
@@ -182,11 +157,11 @@ class WebApp:
         """Return the checked .docx of form ``data`` (None: of the saved file)."""
         if data is None:
             doc, located = api.check_record(api.read_record(path).text, path, self.root)
-            problems = [_problem_json(p.problem, p.path) for p in located]
+            problems = [problem_json(p.problem, p.path) for p in located]
         else:
             doc, problems = self._problems_of(path, data)
         if doc is None:
-            raise _Located(problems)
+            raise Located(problems)
         return api.render_record(doc, path)
 
     async def preview(self, request: Request) -> Response:
@@ -199,7 +174,7 @@ class WebApp:
             docx = self._render_data(path, data)
             with self.preview_lock:
                 result = api.cached_preview(docx, self.cache, page)
-            return _image(result)
+            return image_json(result)
 
         return JSONResponse(await run_in_threadpool(work))
 
@@ -210,14 +185,14 @@ class WebApp:
         def work() -> dict[str, Any]:
             doc, problems = self._problems_of(path, data)
             if doc is None:
-                raise _Located(problems)
+                raise Located(problems)
             return api.record_findings(doc, path)
 
         return JSONResponse(await run_in_threadpool(work))
 
     async def file_preview(self, request: Request) -> Response:
         """POST /api/file/preview {path: build/….docx, page}: a page image of an output."""
-        body = await _json_body(request, self.max_upload)
+        body = await json_body(request, self.max_upload)
         path = self.path(body.get("path"), under="build", suffixes=(".docx",))
         page = body.get("page", 1)
         page = page if isinstance(page, int) and page >= 1 else 1
@@ -225,7 +200,7 @@ class WebApp:
         def work() -> dict[str, Any]:
             with self.preview_lock:
                 result = api.cached_file_preview(path, self.cache, page)
-            return _image(result)
+            return image_json(result)
 
         return JSONResponse(await run_in_threadpool(work))
 
@@ -239,18 +214,18 @@ class WebApp:
             if kind in {"noi-nhan.docx", "noi-nhan.csv"}:
                 doc, located = api.check_record(api.read_record(path).text, path, self.root)
                 if doc is None:
-                    raise _Located([_problem_json(p.problem, p.path) for p in located])
+                    raise Located([problem_json(p.problem, p.path) for p in located])
                 docx, csv = api.render_list_bytes(doc)
                 data, media = (docx, DOCX) if kind.endswith("docx") else (csv, "text/csv")
-                return _attachment(data, f"{stem}.{kind}", media)
+                return attachment(data, f"{stem}.{kind}", media)
             docx = self._render_data(path, None)
             if kind == "pdf":
                 with self.preview_lock:
                     pdf = api.cached_pdf(docx, self.cache)
-                return _attachment(pdf.read_bytes(), f"{stem}.pdf", "application/pdf")
+                return attachment(pdf.read_bytes(), f"{stem}.pdf", "application/pdf")
             if kind != "docx":
                 raise UsageError([Problem(kind[:20], "", "", "Không có loại tệp tải về này.")])
-            return _attachment(docx, f"{stem}.docx", DOCX)
+            return attachment(docx, f"{stem}.docx", DOCX)
 
         return await run_in_threadpool(work)
 
@@ -276,7 +251,7 @@ class WebApp:
                 raise UsageError([Problem("", "", "", message)])
             name = PurePosixPath(upload.filename.replace("\\", "/")).name
             if not name.lower().endswith(suffixes):
-                raise _Unsupported(name, suffixes)
+                raise Unsupported(name, suffixes)
             return name, await upload.read()
         finally:
             await form.close()
@@ -290,7 +265,7 @@ class WebApp:
             doc = api.record_from_upload(name, data, source, self.root)
             docx = api.render_record(doc, source)
             stem = name.rsplit(".", 1)[0]
-            return _attachment(docx, f"{stem}.docx", DOCX)
+            return attachment(docx, f"{stem}.docx", DOCX)
 
         return await run_in_threadpool(work)
 
@@ -298,7 +273,7 @@ class WebApp:
         """POST /api/check (multipart ``file``: a .docx) → the check's findings (JSON)."""
         name, data = await self._upload(request, (".docx",))
         if not data.startswith(b"PK"):
-            raise _Unsupported(name, (".docx",))
+            raise Unsupported(name, (".docx",))
         profile = request.query_params.get("profile") or None
         if profile is not None and profile not in PROFILE_IDS:
             known = ", ".join(PROFILE_IDS)
@@ -322,7 +297,7 @@ class WebApp:
             raise api.StaleEdit([Problem(self.rel(path), "", "", message)])
         saved = await run_in_threadpool(api.save_record, path, text, "")
         _, located = await run_in_threadpool(api.check_record, saved.text, path, self.root)
-        problems = [_problem_json(p.problem, p.path) for p in located]
+        problems = [problem_json(p.problem, p.path) for p in located]
         answer = {"path": self.rel(path), "version": saved.version, "problems": problems}
         return JSONResponse(answer)
 
@@ -330,7 +305,7 @@ class WebApp:
 
     async def batch_run(self, request: Request) -> Response:
         """POST /api/batch/run {path}: start the batch; returns its job id."""
-        body = await _json_body(request, self.max_upload)
+        body = await json_body(request, self.max_upload)
         spec = self.path(body.get("path"), under="inputs", suffixes=(".batch.yaml",))
         job_id = self.jobs.start(spec, self.rel(spec), self.root / "build")
         return JSONResponse({"job": job_id})
@@ -351,7 +326,7 @@ class WebApp:
         name = prepared.plan.name
         folder = self.path(f"build/{name}")
         data = await run_in_threadpool(api.zip_folder, folder)
-        return _attachment(data, f"{name}.zip", "application/zip")
+        return attachment(data, f"{name}.zip", "application/zip")
 
     async def file(self, request: Request) -> Response:
         """GET /api/file?path=build/…: download a file the tool made."""
@@ -365,7 +340,7 @@ class WebApp:
 
     async def period_new(self, request: Request) -> Response:
         """POST /api/period/new {id, from}: start a period from the previous one."""
-        body = await _json_body(request, self.max_upload)
+        body = await json_body(request, self.max_upload)
         period_id, previous = body.get("id"), body.get("from") or None
         periods = self.path("inputs/periods")
         if not isinstance(period_id, str) or not period_id or "/" in period_id:
@@ -386,7 +361,7 @@ class WebApp:
 
     async def period_save(self, request: Request) -> Response:
         """PUT /api/period/results {path, header, rows, version}: save the table."""
-        body = await _json_body(request, self.max_upload)
+        body = await json_body(request, self.max_upload)
         folder = self.path(body.get("path"), under="inputs")
         header, rows = body.get("header"), body.get("rows")
         if not isinstance(header, list) or not isinstance(rows, list):
@@ -402,81 +377,14 @@ class WebApp:
 
     async def period_build(self, request: Request) -> Response:
         """POST /api/period/build {path}: validate and write the period's reports."""
-        body = await _json_body(request, self.max_upload)
+        body = await json_body(request, self.max_upload)
         folder = self.path(body.get("path"), under="inputs")
         done = await run_in_threadpool(api.build_period, folder, self.root / "build")
         return JSONResponse({"outputs": [self.rel(d.output) for d in done]})
 
 
-class _Located(InputError):
-    """Problems of form data, each with its field's path."""
-
-    def __init__(self, problems: list[dict[str, Any]]) -> None:
-        super().__init__(
-            [Problem(p["source"], p["location"], p["field"], p["message"]) for p in problems]
-        )
-        self.located = problems
-
-
-class _Unsupported(UsageError):
-    def __init__(self, name: str, suffixes: tuple[str, ...]) -> None:
-        message = f"Không nhận loại tệp này: chỉ nhận {', '.join(suffixes)}."
-        super().__init__([Problem(name, "", "", message)])
-
-
-def _image(result: Preview) -> dict[str, Any]:
-    name = result.output.name
-    return {"image": f"/api/cache/{name}", "page": result.page, "pages": result.pages}
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)  # dates: "2026-10-20", which the record reads back
-
-
-async def _json_body(request: Request, limit: int) -> dict[str, Any]:
-    import json
-
-    raw = await bounded_body(request, limit)
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        raise UsageError([Problem("", "", "", "Yêu cầu không đúng dạng JSON.")])
-    return body
-
-
-def _attachment(data: bytes, name: str, media: str) -> Response:
-    from urllib.parse import quote
-
-    disposition = f"attachment; filename*=UTF-8''{quote(name)}"
-    return Response(data, media_type=media, headers={"Content-Disposition": disposition})
-
-
 async def _index(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
-
-
-def _wrap(handler: Handler) -> Handler:
-    async def run(request: Request) -> Response:
-        try:
-            return await handler(request)
-        except TooLarge:
-            return problem_response(413, "Tệp quá lớn: vượt giới hạn dung lượng tải lên.")
-        except _Unsupported as exc:
-            return JSONResponse({"problems": [_problem_json(p) for p in exc.problems]}, 415)
-        except _Located as exc:
-            return JSONResponse({"problems": exc.located}, status_code=422)
-        except VanbanError as exc:
-            return _error_response(exc)
-
-    return run
 
 
 def create_app(
@@ -518,7 +426,7 @@ def create_app(
         ("/api/period/build", web.period_build, post),
     ]
     routes: list[Route | Mount] = [Route("/", _index, methods=get)]
-    routes += [Route(path, _wrap(handler), methods=methods) for path, handler, methods in table]
+    routes += [Route(path, wrap(handler), methods=methods) for path, handler, methods in table]
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
     hosts = (LOOPBACK | {host}) if host in LOOPBACK else None
     middleware = [Middleware(Guard, password=password, hosts=hosts)]
