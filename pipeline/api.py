@@ -624,7 +624,19 @@ def cached_docx(data: bytes, cache_dir: Path) -> Path:
     target = cache_dir / f"{hashlib.sha256(data).hexdigest()[:24]}.docx"
     if not target.is_file():
         write_atomic(target, data, durable=False)
+        _prune_cache(cache_dir)
     return target
+
+
+def _prune_cache(cache_dir: Path, keep: int = 400) -> None:
+    """Remove all but the ``keep`` newest files of the cache (a few MB at most)."""
+    files = sorted(
+        (p for p in cache_dir.iterdir() if p.is_file()),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
 
 
 def cached_preview(data: bytes, cache_dir: Path, page: int = 1, dpi: int = 80) -> Preview:
