@@ -564,3 +564,22 @@ def period_build(folder: Path, build_dir: Path, templates_dir: Path | None, no_c
     click.echo(f"Đã tạo: {done[0].output}")
     if len(done) > 1:
         click.echo(f"Và {len(done) - 1} báo cáo của xã, phường trong {done[1].output.parent}")
+
+
+@main.command(epilog=_EPILOG)
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Địa chỉ mở trang.")
+@click.option("--port", default=8765, show_default=True, help="Cổng mở trang.")
+@click.option(
+    "--password",
+    envvar="VANBAN_WEB_PASSWORD",
+    help="Mật khẩu của trang (bắt buộc khi --host không phải 127.0.0.1).",
+)
+@click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
+@handle_errors
+def serve(folder: Path, host: str, port: int, password: str | None, no_browser: bool) -> None:
+    """Mở trang web trên máy này để điền, kiểm tra, xem trước và tải văn bản của thư mục
+    làm việc FOLDER (mặc định: thư mục hiện tại, với inputs/ của nó)."""
+    from pipeline.web import serve as serve_web
+
+    serve_web(folder, host, port, password=password, open_browser=not no_browser)

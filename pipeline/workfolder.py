@@ -1,0 +1,326 @@
+"""A working folder seen as a whole (the web page's view of it): its records, workbooks,
+batches and periods with their state; record files read and saved with a version token
+so that a save from a stale copy is refused; paths kept inside the folder."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pipeline.errors import InputError, Problem, UsageError, VanbanError
+from pipeline.loading.drafts import check_text, yaml_text
+from pipeline.rendering import write_atomic
+
+INPUTS, BUILD = "inputs", "build"
+
+# One save at a time compares versions and replaces the file (the web server is one
+# process; its requests run in threads).
+_SAVE_LOCK = threading.Lock()
+
+
+class StaleEdit(VanbanError):
+    """A save was based on an older version of the file than the one on disk."""
+
+    exit_code = 2
+
+
+def safe_path(root: Path, relative: str) -> Path:
+    """Return ``root / relative`` after checking it stays inside ``root``.
+
+    Raises:
+        UsageError: an absolute path, a ``..`` part, a drive, a back-slash or a NUL, or
+            a path that leads outside ``root`` through a link.
+    """
+    bad = (
+        not relative
+        or "\\" in relative
+        or "\x00" in relative
+        or ":" in relative
+        or PurePosixPath(relative).is_absolute()
+        or ".." in PurePosixPath(relative).parts
+    )
+    if not bad:
+        base = root.resolve()
+        target = (base / relative).resolve()
+        if target == base or base in target.parents:
+            return target
+    raise UsageError(
+        [
+            Problem(
+                relative[:80],
+                "",
+                "",
+                "Đường dẫn không hợp lệ: chỉ dùng đường dẫn tương đối bên trong thư mục làm "
+                "việc (không có “..”, không bắt đầu bằng “/” hay tên ổ đĩa).",
+            )
+        ]
+    )
+
+
+def version_of(data: bytes | None) -> str:
+    """Return the version token of a file's content (``""`` for a file not yet made)."""
+    return "" if data is None else hashlib.sha256(data).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    """A record file's text and version token."""
+
+    path: Path
+    text: str
+    version: str
+
+
+def read_record(path: Path) -> RecordFile:
+    """Return the text and version of the record file ``path``.
+
+    Raises:
+        UsageError: no such file, or not UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+        return RecordFile(path, data.decode("utf-8-sig"), version_of(data))
+    except FileNotFoundError:
+        raise UsageError([Problem(str(path), "", "", "Không có tệp hồ sơ này.")]) from None
+    except UnicodeDecodeError:
+        message = "Tệp không phải mã UTF-8. Lưu lại tệp với mã hóa UTF-8."
+        raise UsageError([Problem(str(path), "", "", message)]) from None
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _stale(path: Path) -> StaleEdit:
+    return StaleEdit(
+        [
+            Problem(
+                str(path),
+                "",
+                "",
+                "Tệp đã được sửa ở nơi khác sau khi bạn mở nó; chưa lưu gì. Tải lại trang "
+                "để xem bản mới (chép lại phần bạn vừa sửa trước khi tải lại).",
+            )
+        ]
+    )
+
+
+def save_record(path: Path, data: dict[str, Any] | str, version: str) -> RecordFile:
+    """Write the record ``data`` (form data, or YAML text) to ``path`` atomically, over
+    the file's current text so that its comments stay; ``version`` is the version the
+    edit started from (``""`` for a new file).
+
+    Raises:
+        StaleEdit: the file changed since (or was created meanwhile); nothing written.
+    """
+    with _SAVE_LOCK:
+        current = _current(path)
+        if version_of(current) != version:
+            raise _stale(path)
+        previous = current.decode("utf-8-sig", errors="replace") if current else None
+        text = data if isinstance(data, str) else yaml_text(data, previous)
+        encoded = text.encode("utf-8")
+        write_atomic(path, encoded)
+        return RecordFile(path, text, version_of(encoded))
+
+
+@dataclass
+class Entry:
+    """One thing of the working folder and its state."""
+
+    kind: str  # "ho_so" | "bang_tinh" | "dot" | "ky"
+    path: str  # relative to the working folder, with "/"
+    state: str  # "hop_le" | "co_loi" | "da_tao" | "cu" | "chua_ho_tro"
+    problems: int = 0
+    outputs: list[str] = field(default_factory=list)
+
+
+def _manifest_inputs(build_dir: Path) -> dict[str, str]:
+    try:
+        manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+        return {Path(d["input"]["path"]).name: d["input"]["sha256"] for d in manifest["documents"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _record_entry(root: Path, path: Path, built: dict[str, str]) -> Entry:
+    rel = path.relative_to(root).as_posix()
+    data = path.read_bytes()
+    _, problems = check_text(data.decode("utf-8-sig", errors="replace"), path)
+    if problems:
+        return Entry("ho_so", rel, "co_loi", len(problems))
+    output = root / BUILD / f"{path.stem}.docx"
+    if not output.is_file():
+        return Entry("ho_so", rel, "hop_le")
+    outputs = [output.relative_to(root).as_posix()]
+    current = built.get(path.name) == hashlib.sha256(data).hexdigest()
+    return Entry("ho_so", rel, "da_tao" if current else "cu", 0, outputs)
+
+
+def list_folder(root: Path, batch_specs: list[Path]) -> list[Entry]:
+    """Return the records, workbooks, batches and periods of the working folder ``root``
+    (its ``inputs/``) with their state: valid, with problems, built, or out of date."""
+    inputs = root / INPUTS
+    if not inputs.is_dir():
+        return []
+    built = _manifest_inputs(root / BUILD)
+    entries = [
+        _record_entry(root, p, built)
+        for p in sorted(inputs.glob("*.yaml"))
+        if not p.name.startswith(".")
+    ]
+    entries += [
+        Entry("bang_tinh", p.relative_to(root).as_posix(), "chua_ho_tro")
+        for p in sorted(inputs.glob("*.xlsx"))
+        if not p.name.startswith(("~", "."))
+    ]
+    for spec in batch_specs:
+        out = root / BUILD / spec.name.removesuffix(".batch.yaml")
+        state = "da_tao" if (out / "manifest.json").is_file() else "hop_le"
+        entries.append(Entry("dot", spec.relative_to(root).as_posix(), state))
+    periods = inputs / "periods"
+    if periods.is_dir():
+        for folder in sorted(p for p in periods.iterdir() if (p / "ky.yaml").is_file()):
+            report = root / BUILD / "periods" / folder.name
+            state = "da_tao" if report.is_dir() else "hop_le"
+            entries.append(Entry("ky", folder.relative_to(root).as_posix(), state))
+    return entries
+
+
+def zip_folder(folder: Path) -> bytes:
+    """Return a .zip of the files under ``folder`` (names relative to it; dot-files and
+    temporary files left out), in a stable order."""
+    if not folder.is_dir():
+        raise UsageError([Problem(str(folder), "", "", "Chưa có thư mục kết quả này.")])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                archive.write(path, rel.as_posix())
+    return out.getvalue()
+
+
+def record_text_from_upload(filename: str, data: bytes) -> str:
+    """Return the YAML text of an uploaded record (.yaml/.yml; .xlsx once a workbook
+    loader exists: this is the one place that dispatches on the kind of file).
+
+    Raises:
+        InputError: not a record file we read (wrong kind, not UTF-8).
+    """
+    suffix = PurePosixPath(filename).suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            message = "Tệp không phải mã UTF-8. Lưu lại tệp với mã hóa UTF-8."
+            raise InputError([Problem(filename, "", "", message)]) from None
+    if suffix == ".xlsx":
+        raise InputError(
+            [
+                Problem(
+                    filename,
+                    "",
+                    "",
+                    "Bản này chưa đọc được hồ sơ từ bảng tính Excel (.xlsx). Hãy dùng tệp "
+                    "hồ sơ .yaml, hoặc nhập hồ sơ bằng biểu mẫu trên trang.",
+                )
+            ]
+        )
+    raise InputError([Problem(filename, "", "", "Chỉ nhận tệp hồ sơ .yaml, .yml (hoặc .xlsx).")])
+
+
+@dataclass(frozen=True)
+class RegistryInfo:
+    """A recipient registry of the folder: where, and its ids with their names."""
+
+    path: str  # relative to the working folder
+    recipients: list[tuple[str, str]]  # (id, name in Nơi nhận)
+    groups: list[tuple[str, str]]
+
+
+def list_registries(root: Path) -> list[RegistryInfo]:
+    """Return the recipient registries under ``root/inputs`` (YAML files whose
+    ``noi_nhan`` is a list); unreadable ones are left out."""
+    from pipeline.loading.registry import load_registry
+
+    found = []
+    for path in sorted((root / INPUTS).rglob("*.yaml")):
+        try:
+            head = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "noi_nhan:" not in head or "\nkhoi:" in f"\n{head}" or path.name.endswith(".batch.yaml"):
+            continue
+        try:
+            registry, _ = load_registry(path)
+        except VanbanError:
+            continue
+        if not registry.noi_nhan and not registry.nhom:
+            continue
+        found.append(
+            RegistryInfo(
+                path.relative_to(root).as_posix(),
+                [(r.id, r.ten) for r in registry.noi_nhan],
+                [(g.id, g.ten) for g in registry.nhom],
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """A CSV table (a period's results): header, rows and version token."""
+
+    path: Path
+    header: list[str]
+    rows: list[list[str]]
+    version: str
+
+
+def read_table(path: Path) -> TableFile:
+    """Return the CSV file ``path`` as a header and rows of text cells.
+
+    Raises:
+        UsageError: no such file, or not UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+        text = data.decode("utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError([Problem(str(path), "", "", "Không có tệp bảng này.")]) from None
+    except UnicodeDecodeError:
+        message = "Tệp không phải mã UTF-8. Lưu lại tệp CSV với mã hóa UTF-8."
+        raise UsageError([Problem(str(path), "", "", message)]) from None
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
+    return TableFile(path, header, body, version_of(data))
+
+
+def save_table(path: Path, header: list[str], rows: list[list[str]], version: str) -> TableFile:
+    """Write a CSV table atomically (UTF-8 with BOM, as Excel reads it); ``version`` is
+    the version the edit started from.
+
+    Raises:
+        StaleEdit: the file changed since; nothing written.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(row[: len(header)] + [""] * (len(header) - len(row)) for row in rows)
+    encoded = ("\ufeff" + out.getvalue()).encode("utf-8")
+    with _SAVE_LOCK:
+        if version_of(_current(path)) != version:
+            raise _stale(path)
+        write_atomic(path, encoded)
+    return TableFile(path, header, rows, version_of(encoded))
