@@ -91,16 +91,27 @@ def guess_profile(layout: Layout) -> tuple[str, str]:
     return "party_hd05_2026", f"văn bản của Đảng {why}, {when}"
 
 
+_PLACEHOLDER = re.compile(r"…|\.{4,}")
+
+
 def _finding(spec: RuleSpec, issue: Issue) -> Finding:
     where = issue.where.location() if isinstance(issue.where, Para) else issue.where
+    severity = issue.severity or spec.severity
+    message = issue.message
+    text = issue.where.text if isinstance(issue.where, Para) else ""
+    if severity != "info" and _PLACEHOLDER.search(text):
+        # A blank form's field ("Số: …/…", "......... 7 ........") is not filled in yet:
+        # say so, as a note, rather than judge the dots against the rule.
+        severity = "info"
+        message = f"Chỗ để trống của mẫu, chưa điền nên chưa kiểm tra được. {message}"
     return Finding(
         spec.id,
-        issue.severity or spec.severity,
+        severity,
         issue.element,
         where,
         issue.expected,
         issue.found,
-        issue.message,
+        message,
         spec.source,
     )
 
