@@ -15,15 +15,17 @@ from pathlib import Path
 from pipeline.compliance import rules_closing as closing
 from pipeline.compliance import rules_header as header
 from pipeline.compliance import rules_page as page
+from pipeline.compliance import rules_structure as structure
 from pipeline.compliance import rules_style as style
 from pipeline.compliance import rules_text as text
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, date_of
-from pipeline.compliance.catalogue import RuleSpec, rules_for
+from pipeline.compliance.catalogue import RuleSpec, list_rules_for, rules_for
 from pipeline.compliance.detect import AUTHORITY, Layout, detect
 from pipeline.compliance.package import Package, open_package
 from pipeline.compliance.paras import Para, flatten
 from pipeline.compliance.reader import StyleResolver
 from pipeline.compliance.report import CheckReport, Finding, RuleResult, Status
+from pipeline.compliance.rules_structure import document_kind, is_distribution_list, list_family
 from pipeline.errors import Problem, UsageError
 from pipeline.profiles import HD05_EFFECTIVE, PROFILE_IDS, get_profile
 
@@ -55,6 +57,8 @@ RULES: dict[str, Rule] = {
     "ABBREVIATION_KNOWN": text.check_abbreviation,
     "DISTRICT_BODY": text.check_district,
     "PARTY_PROFILE_BY_DATE": text.check_profile_by_date,
+    "STRUCTURE": structure.check_structure,
+    "LIST_LAYOUT": structure.check_list_layout,
 }
 
 _PARTY_NUMBER = re.compile(r"^Số\s*[0-9]*-")
@@ -151,6 +155,9 @@ def check_package(
             that tells which profile it follows.
     """
     prepared = prepare_check(package, profile_id, resolver)
+    if prepared.kind:
+        why = f"Không kiểm tra theo thể thức: đây là {prepared.kind}."
+        return prepared.report(tuple(_result(spec, reason=why) for spec in prepared.specs))
     return prepared.report(tuple(run_rule(spec, prepared.ctx) for spec in prepared.specs))
 
 
@@ -162,11 +169,15 @@ class PreparedCheck:
     specs: tuple[RuleSpec, ...]
     guessed: bool
     reason: str
+    #: What the document is when it is not an official document ("" when it is one).
+    kind: str = ""
 
     def report(self, results: tuple[RuleResult, ...]) -> CheckReport:
         """Return the report of ``results`` (one per spec, in order)."""
         ctx = self.ctx
-        return CheckReport(ctx.package.name, ctx.profile.id, self.guessed, self.reason, results)
+        return CheckReport(
+            ctx.package.name, ctx.profile.id, self.guessed, self.reason, results, kind=self.kind
+        )
 
 
 def prepare_check(
@@ -185,20 +196,32 @@ def prepare_check(
         resolver = StyleResolver.from_styles(package.styles, package.theme_fonts)
     layout = detect(paras if paras is not None else flatten(package.body), resolver)
     guessed = profile_id is None
+    if is_distribution_list(layout):
+        if profile_id is None:
+            profile_id = list_family(layout)
+        elif profile_id not in PROFILE_IDS:
+            raise UsageError([_problem(package.name, f"Không có thể thức “{profile_id}”.")])
+        reason = "danh sách nơi nhận kèm theo văn bản (quy tắc của danh sách)"
+        issued, year = date_of(layout.paras[0].text)
+        ctx = CheckContext(package, resolver, layout, get_profile(profile_id), issued, year)
+        return PreparedCheck(ctx, list_rules_for(profile_id), guessed, reason)
+    kind = document_kind(layout)
     if profile_id is None:
         try:
             profile_id, reason = guess_profile(layout)
         except NotEvaluated as exc:
-            raise UsageError(
-                [_problem(package.name, f"Không đoán được thể thức ({exc}).")]
-            ) from None
+            if not kind:
+                raise UsageError(
+                    [_problem(package.name, f"Không đoán được thể thức ({exc}).")]
+                ) from None
+            profile_id, reason = "state_nd30_2020", "không phải văn bản chính thức"
     elif profile_id not in PROFILE_IDS:
         raise UsageError([_problem(package.name, f"Không có thể thức “{profile_id}”.")])
     else:
         reason = "người dùng chỉ định"
     issued, year = date_of(layout.date.text) if layout.date is not None else (None, None)
     ctx = CheckContext(package, resolver, layout, get_profile(profile_id), issued, year)
-    return PreparedCheck(ctx, rules_for(profile_id), guessed, reason)
+    return PreparedCheck(ctx, rules_for(profile_id), guessed, reason, kind)
 
 
 def _problem(name: str, message: str) -> Problem:

@@ -29,6 +29,7 @@ UNDERSCORES = re.compile(r"^_{3,}$")
 _UNDERSCORE_EM = 0.5
 _SCRIPT_SCALE = 0.58
 _SCAN = 40
+_CENTRAL = ["BAN CHẤP HÀNH", "TRUNG ƯƠNG"]
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_VERT, _W_VAL = _W + "vertAlign", _W + "val"
 
@@ -191,7 +192,9 @@ class _Finder:
 
     def _organ(self) -> None:
         lay = self.layout
-        column = lay.number.col if lay.number is not None else 1
+        # The number line may be a paragraph under the header table: the issuing body is
+        # then still the table's left column.
+        column = lay.number.col if lay.number is not None and lay.number.col else 1
         stop = lay.number.index if lay.number is not None else self._header_end() + 1
         skip = {id(p) for p in (lay.title, lay.motto, lay.date) if p is not None}
         names = [
@@ -218,10 +221,18 @@ class _Finder:
         if len(names) < 2:
             lay.issuer = names
             return
-        if lay.family == "party":
-            lay.superior, lay.issuer = names[:1], names[1:]
-            return
         bold = [any_bold(self.resolver, p) for p in names]
+        if lay.family == "party":
+            # "BAN CHẤP HÀNH" / "TRUNG ƯƠNG" is one name on two lines.
+            first = 2 if [title_key(p.text) for p in names[:2]] == _CENTRAL else 1
+            if first == len(names):
+                lay.issuer = names
+            elif any(bold) and not all(bold):
+                lead = bold.index(True)  # the issuing body is bold, its superior is not
+                lay.superior, lay.issuer = names[:lead], names[lead:]
+            else:
+                lay.superior, lay.issuer = names[:first], names[first:]
+            return
         # Leading plain lines are the superior body; with no bold line, the first one is.
         lead = bold.index(True) if any(bold) else 1
         lay.superior, lay.issuer = names[:lead], names[lead:]

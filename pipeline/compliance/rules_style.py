@@ -328,6 +328,17 @@ def check_body_end(ctx: CheckContext) -> list[Issue]:
     text = last.text
     if text.endswith(marker) and not (forbidden and text.endswith(str(forbidden))):
         return []
+    if forbidden and text.endswith(str(forbidden)):
+        return [
+            Issue(
+                "Kết thúc nội dung",
+                last,
+                f"kết thúc bằng “{marker}”",
+                f"“…{text[-6:]}”",
+                f"Văn bản của Đảng kết thúc nội dung bằng “{marker}”, không dùng “{forbidden}” "
+                "của văn bản hành chính; nhiều văn bản của Đảng vẫn gõ “./.” — nên sửa.",
+            )
+        ]
     return [
         Issue(
             "Kết thúc nội dung",
