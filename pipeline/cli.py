@@ -206,6 +206,8 @@ def render(
     """
     result = api.render_document(input, output, templates_dir, pdf=pdf, check=not no_check)
     click.echo(f"Đã tạo: {result.output} (mẫu {result.template.name})")
+    for line in result.warnings:
+        click.echo(f"  Cảnh báo: {line}")
     if not _echo_pdf(result.pdf):
         sys.exit(EXIT_FAILED)
 
@@ -251,6 +253,8 @@ def build(
     )
     for item in report.documents:
         click.echo(f"Đã tạo: {item.output}")
+        for line in item.warnings:
+            click.echo(f"  Cảnh báo: {line}")
     click.echo(f"Xong: {len(report.documents)} văn bản; manifest: {report.manifest}")
     pdf_ok = _echo_pdf(report.pdf)
     echo_batches(report.batches)  # exits 1 if a commune failed
@@ -408,9 +412,21 @@ class _CheckCommand(_VnCommand):
     "--json", "as_json", is_flag=True, help="In kết quả dạng JSON (xem docs/compliance.md)."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Liệt kê cả các quy tắc đã đạt.")
+@click.option(
+    "--quy-uoc",
+    "conventions",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Tệp quy ước của cơ quan (quy-uoc.yaml): các cảnh báo được chấp nhận thành ghi chú.",
+)
 @handle_errors
-def check(files: tuple[Path, ...], profile_id: str | None, as_json: bool, verbose: bool) -> None:
-    reports, unreadable = api.check_files(list(files), profile_id)
+def check(
+    files: tuple[Path, ...],
+    profile_id: str | None,
+    as_json: bool,
+    verbose: bool,
+    conventions: Path | None,
+) -> None:
+    reports, unreadable = api.check_files(list(files), profile_id, conventions)
     if as_json:
         click.echo(json.dumps(reports_json(reports, unreadable), ensure_ascii=False, indent=2))
     else:

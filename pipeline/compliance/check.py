@@ -260,4 +260,19 @@ def problems(report: CheckReport, source: str | None = None) -> list[Problem]:
     return out
 
 
-__all__ = ["AUTHORITY", "check_docx", "check_package", "guess_profile", "problems"]
+def warning_lines(report: CheckReport) -> list[str]:
+    """Return one Vietnamese line per warning of ``report`` (render/build print them)."""
+    out = []
+    for finding in report.findings:
+        if finding.severity != "warning":
+            continue
+        where = f" ({finding.location})" if finding.location else ""
+        detail = f"cần {finding.expected}, đang là {finding.found}. " if finding.expected else ""
+        out.append(
+            f"{report.file}{where} — cảnh báo {finding.rule_id}, {finding.element}: "
+            f"{detail}{finding.message}"
+        )
+    return out
+
+
+__all__ = ["AUTHORITY", "check_docx", "check_package", "guess_profile", "problems", "warning_lines"]
