@@ -74,6 +74,7 @@ class BuildReport:
     manifest: Path | None = None
     pdf: PdfReport | None = None  # with ``pdf=True``: one PDF per document, one LibreOffice
     batches: list[BatchReport] = field(default_factory=list)  # the **/*.batch.yaml found
+    pages: list[CheckReport] = field(default_factory=list)  # with ``pdf``: page checks
 
 
 def load_all(paths: Sequence[Path]) -> list[tuple[Path, OfficialDocument]]:
@@ -273,6 +274,8 @@ def build(
     if libreoffice is not None:  # one LibreOffice for the documents and every batch
         sources = [d.output for d in report.documents] + _batch_pdf_sources(report.batches)
         report.pdf = export_pdfs(sources, libreoffice=libreoffice)
+        if check:
+            report.pages = _page_checks(report.documents, report.pdf)
     return report
 
 
@@ -414,6 +417,53 @@ def build_batch(
 
 
 # -- PDF output (pipeline.pdf) ------------------------------------------------------------
+
+
+def _page_checks(documents: Sequence[Rendered], pdfs: PdfReport) -> list[CheckReport]:
+    """Return the page checks (``pipeline.pdf.page_check``) of every document that got
+    a PDF; only the page rules are kept (the .docx was checked before writing)."""
+    from pipeline.pdf.page_check import check_laid_out, page_only
+
+    made = {r.source: r.output for r in pdfs.results if r.output is not None}
+    out = []
+    for doc in documents:
+        pdf = made.get(doc.output)
+        if pdf is not None and doc.output.suffix == ".docx":
+            out.append(page_only(check_laid_out(doc.output, pdf, name=str(doc.output))))
+    return out
+
+
+def check_laid_out_files(
+    paths: Sequence[Path], profile_id: str | None = None, conventions: Path | None = None
+) -> tuple[list[CheckReport], list[tuple[str, str]]]:
+    """Like :func:`check_files`, with the page checks: every readable file is laid out
+    through one LibreOffice (``vanban check --trang``).
+
+    Raises:
+        ToolMissing: LibreOffice is not installed.
+    """
+    import tempfile
+
+    from pipeline.compliance.conventions import apply_conventions, load_conventions
+    from pipeline.pdf import PdfConverter
+    from pipeline.pdf.page_check import with_pages
+
+    libreoffice = find_libreoffice()
+    reports, unreadable = check_files(paths, profile_id)
+    accepted = load_conventions(conventions) if conventions is not None else ()
+    out = []
+    with tempfile.TemporaryDirectory(prefix="vanban-trang-") as folder:
+        sources = [Path(r.file) for r in reports]
+        with PdfConverter(libreoffice=libreoffice) as converter:
+            results = converter.convert_all(sources, Path(folder))
+        for report, result in zip(reports, results, strict=True):
+            if result.output is None:
+                why = str(result.problem.message) if result.problem else "không tạo được PDF"
+                unreadable.append((report.file, f"Không dàn trang được: {why}"))
+                continue
+            laid_out = with_pages(report, Path(report.file), result.output)
+            out.append(apply_conventions(laid_out, accepted))
+    return out, unreadable
 
 
 def pdf_tools() -> LibreOffice:

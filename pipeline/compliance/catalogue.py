@@ -130,3 +130,17 @@ def list_rules_for(profile_id: str) -> tuple[RuleSpec, ...]:
         RuleSpec(rule_id, severity, str(entry["test"]), title, _source(rule_id, profile_id))
     )
     return tuple(specs)
+
+
+@cache
+def page_rules_for(profile_id: str) -> tuple[RuleSpec, ...]:
+    """Return the page checks (``vanban check --trang``) of ``profile_id``."""
+    meta = _meta()
+    out = []
+    for entry in meta["page_checks"]:
+        rule_id = str(entry["id"])
+        title = str(meta["rules"][rule_id]["title"])
+        severity = cast(Severity, entry["severity"])
+        source = _source(rule_id, profile_id)
+        out.append(RuleSpec(rule_id, severity, str(entry["test"]), title, source))
+    return tuple(out)

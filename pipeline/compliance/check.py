@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.compliance import rules_closing as closing
 from pipeline.compliance import rules_header as header
@@ -30,6 +31,7 @@ from pipeline.errors import Problem, UsageError
 from pipeline.profiles import HD05_EFFECTIVE, PROFILE_IDS, get_profile
 
 Rule = Callable[[CheckContext], list[Issue]]
+_T = TypeVar("_T")
 
 RULES: dict[str, Rule] = {
     "PAGE_A4": page.check_page_a4,
@@ -130,8 +132,14 @@ def run_rule(spec: RuleSpec, ctx: CheckContext) -> RuleResult:
     rule = RULES.get(spec.id)
     if rule is None:
         return _result(spec, reason="Chưa có bộ kiểm tra cho quy tắc này.")
+    return run_check(spec, rule, ctx)
+
+
+def run_check(spec: RuleSpec, rule: Callable[[_T], list[Issue]], subject: _T) -> RuleResult:
+    """Return the result of ``rule`` (a checker's function) on ``subject`` under ``spec``
+    (the page checks of ``pipeline.pdf`` run their rules through this too)."""
     try:
-        issues = rule(ctx)
+        issues = rule(subject)
     except NotEvaluated as exc:
         return _result(spec, reason=str(exc) or "Không kiểm tra được trên văn bản này.")
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:

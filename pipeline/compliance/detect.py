@@ -373,7 +373,7 @@ def joined_items(paras: list[Para]) -> list[Para]:
 
 
 def _dash_run(paras: list[Para]) -> list[Para]:
-    out = []
+    out: list[Para] = []
     for para in paras:
         if not para.text:
             continue
