@@ -34,7 +34,7 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 #: Length in mm of the drawn lines (rules.yaml common.measured_text_widths_mm).
 LINE_PARTY_TITLE = 74.0
 LINE_TIEU_NGU = 61.0
-LINE_STATE_ORGAN = 24.0
+LINE_STATE_ORGAN = 18.0  # 1/3–1/2 of "ỦY BAN NHÂN DÂN" (13 pt bold, ≈ 42 mm)
 LINE_SUMMARY = 40.0
 
 
@@ -74,7 +74,7 @@ def _para(container: Document | _Cell, style: str, text: str = "") -> Paragraph:
 
 
 def _line(
-    container: Document | _Cell, length_mm: float, width_mm: float, before_pt: float = 1
+    container: Document | _Cell, length_mm: float, width_mm: float, before_pt: float = 6
 ) -> Paragraph:
     """Add a centred solid line ``length_mm`` long in a block ``width_mm`` wide."""
     paragraph = _para(container, "VB Duong ke")

@@ -17,9 +17,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from pipeline.authoring.builder import _para, body_block
+from pipeline.compliance.metrics import text_width_mm
 from pipeline.profiles import Profile
 
-#: Target table columns: title, share of the text width (mm of 165), field of the row.
+#: Target table columns: title, share of the text width (mm of 165; kept for readers of
+#: the layout, the widths are now computed by :func:`column_widths`), field of the row.
 TARGET_COLUMNS = (
     ("TT", 11, "stt"),
     ("Chỉ tiêu", 50, "chi_tieu"),
@@ -31,6 +33,45 @@ TARGET_COLUMNS = (
 )
 
 
+#: Left + right cell margins of "Table Grid" (0.08 in each), mm.
+_CELL_PADDING_MM = 3.8
+#: No column narrower than this (the "TT" column holds two digits and a margin).
+_MIN_COLUMN_MM = 10.0
+#: The column that takes what the others leave (its rows wrap, its header is short).
+_FLEXIBLE = "chi_tieu"
+
+
+def two_line_width(title: str, size: float) -> float:
+    """Return the narrowest width (mm, text only) that sets ``title`` in bold ``size`` pt
+    on at most two lines."""
+    words = title.split()
+    if len(words) == 1:
+        return text_width_mm(title, size, bold=True)
+    return min(
+        max(
+            text_width_mm(" ".join(words[:cut]), size, bold=True),
+            text_width_mm(" ".join(words[cut:]), size, bold=True),
+        )
+        for cut in range(1, len(words))
+    )
+
+
+def column_widths(profile: Profile) -> list[float]:
+    """Return the target table's column widths (mm): each just wide enough for its header
+    on two lines at the table's size (the figures under it are short), the rest given to
+    the "Chỉ tiêu" column, whose rows are text."""
+    margins = profile.margins_mm
+    width = 210 - margins.left - margins.right
+    size = float(profile.size("table"))
+    widths = [
+        round(max(_MIN_COLUMN_MM, two_line_width(title, size) + _CELL_PADDING_MM + 0.5), 1)
+        for title, _share, _field in TARGET_COLUMNS
+    ]
+    flexible = [field for _t, _s, field in TARGET_COLUMNS].index(_FLEXIBLE)
+    widths[flexible] = round(width - (sum(widths) - widths[flexible]), 1)
+    return widths
+
+
 def _fixed_layout(table: object) -> None:
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
@@ -39,9 +80,7 @@ def _fixed_layout(table: object) -> None:
 
 def _target_table(document: Document, profile: Profile) -> None:
     """Add the target table: a title row, then one row per target (``b.hang``)."""
-    margins = profile.margins_mm
-    width = 210 - margins.left - margins.right
-    scale = width / sum(share for _, share, _ in TARGET_COLUMNS)
+    widths = column_widths(profile)
     table = document.add_table(rows=4, cols=len(TARGET_COLUMNS))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -50,10 +89,10 @@ def _target_table(document: Document, profile: Profile) -> None:
     head, loop_start, body, loop_end = table.rows
     head._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat on each page
     body._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # rows never break
-    for index, (title, share, field) in enumerate(TARGET_COLUMNS):
-        table.columns[index].width = Mm(share * scale)
+    for index, (title, _share, field) in enumerate(TARGET_COLUMNS):
+        table.columns[index].width = Mm(widths[index])
         for row in table.rows:
-            row.cells[index].width = Mm(share * scale)
+            row.cells[index].width = Mm(widths[index])
         head.cells[index].paragraphs[0].style = document.styles["VB Bang dau"]
         head.cells[index].paragraphs[0].add_run(title)
         cell = body.cells[index].paragraphs[0]
@@ -75,4 +114,4 @@ def report_body_block(document: Document, profile: Profile) -> None:
     body_block(document, target_table)
 
 
-__all__ = ["TARGET_COLUMNS", "report_body_block"]
+__all__ = ["TARGET_COLUMNS", "column_widths", "report_body_block", "two_line_width"]
