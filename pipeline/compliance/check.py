@@ -97,7 +97,7 @@ def guess_profile(layout: Layout) -> tuple[str, str]:
     return "party_hd05_2026", f"văn bản của Đảng {why}, {when}"
 
 
-_PLACEHOLDER = re.compile(r"…|\.{4,}")
+_PLACEHOLDER = re.compile(r"…|\.{4,}|^Họ và tên$")
 
 
 def _finding(spec: RuleSpec, issue: Issue) -> Finding:

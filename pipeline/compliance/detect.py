@@ -353,8 +353,9 @@ def joined_items(paras: list[Para]) -> list[Para]:
     """Return the Nơi nhận items with wrapped lines joined to the item they continue.
 
     A line that does not start with a dash, right after an item that does and does not
-    yet end with ";" or ".", is the rest of that item typed on a new line (the Government's
-    own files do this): the item keeps its first paragraph and the whole text.
+    yet end with ";" or "." (and ends with "," or is followed by a lower-case word), is the
+    rest of that item typed on a new line (the Government's own files do this): the item
+    keeps its first paragraph and the whole text.
     """
     out: list[Para] = []
     for para in paras:
@@ -364,7 +365,7 @@ def joined_items(paras: list[Para]) -> list[Para]:
             and not para.text.startswith(_ITEM_START)
             and prev.text.startswith(_ITEM_START)
             and not prev.text.endswith((";", "."))
-            and para.text[:1].islower()
+            and (para.text[:1].islower() or prev.text.endswith(","))
         ):
             out[-1] = prev.with_text(f"{prev.text} {para.text}")
             continue
@@ -377,7 +378,11 @@ def _dash_run(paras: list[Para]) -> list[Para]:
     for para in paras:
         if not para.text:
             continue
-        wrapped = bool(out) and not out[-1].text.endswith((";", ".")) and para.text[:1].islower()
+        wrapped = (
+            bool(out)
+            and not out[-1].text.endswith((";", "."))
+            and (para.text[:1].islower() or out[-1].text.endswith(","))
+        )
         if not para.text.startswith(_ITEM_START) and not wrapped:
             break
         out.append(para)
