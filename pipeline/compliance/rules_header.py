@@ -8,6 +8,7 @@ from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, common
 from pipeline.compliance.detect import PARTY_TITLE, QUOC_HIEU, TIEU_NGU, Line, title_key
 from pipeline.compliance.metrics import text_width_mm
 from pipeline.compliance.paras import Para
+from pipeline.compliance.report import Severity
 
 _STATE_AUTH = re.compile(r"^(?:TM|KT|TL|TUQ)\.\s")
 _PARTY_AUTH = re.compile(r"^(?:T/M|K/T|T/L)\s")
@@ -189,8 +190,12 @@ def check_title_line(ctx: CheckContext) -> list[Issue]:
     if _line_ok(lay.title_line, wanted, 0.15):
         return []
     found = "không có đường kẻ"
+    # The line is a required element: missing, it is an error; a wrong length stays a
+    # warning (the rule's severity), as offices draw it by eye.
+    severity: Severity | None = "error"
     if lay.title_line is not None and lay.title_line.length_mm is not None:
         found = f"dài {lay.title_line.length_mm:.0f} mm"
+        severity = None
     return [
         Issue(
             "Đường kẻ dưới tiêu ngữ/tiêu đề",
@@ -198,6 +203,7 @@ def check_title_line(ctx: CheckContext) -> list[Issue]:
             f"dài khoảng {wanted:.0f} mm (±15%)",
             found,
             "Kẻ một đường nét liền dưới dòng này, dài bằng dòng chữ.",
+            severity,
         )
     ]
 
