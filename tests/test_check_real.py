@@ -483,3 +483,52 @@ def test_a_list_dressed_as_a_second_document_fails_the_list_rules() -> None:
     assert ("Dòng kèm theo", "Kèm theo Kế hoạch số 45/KH-UBND") in found
     assert ("Số, ký hiệu", "Số: 45/KH-UBND") in found
     assert ("Bảng nơi nhận", "không có bảng") in found
+
+
+def test_docs_state_every_rules_level_per_profile_and_why() -> None:
+    from pipeline.compliance.catalogue import list_rules_for, page_rules_for
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "compliance.md").read_text(encoding="utf-8")
+    table = text.split("### Levels per profile, and why")[1].split("\n\n")[2]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0]] = cells[1:]
+    columns = ("state_nd30_2020", "party_hd05_2026", "party_hd36_2018")
+    for index, profile_id in enumerate(columns):
+        specs = {
+            s.id: s
+            for s in (
+                *rules_for(profile_id),
+                *page_rules_for(profile_id),
+                *list_rules_for(profile_id),
+            )
+        }
+        for rule_id, spec in specs.items():
+            level, why = rows[rule_id][index], rows[rule_id][3]
+            assert why, rule_id
+            assert level[0] == spec.severity[0].upper(), (rule_id, profile_id, level)
+        for rule_id, cells in rows.items():
+            if rule_id not in specs:
+                assert cells[index] == "—", (rule_id, profile_id)
+
+
+def test_ban_chap_hanh_trung_uong_is_one_name_on_two_lines() -> None:
+    from pipeline.compliance.detect import detect
+    from pipeline.compliance.package import open_package
+    from pipeline.compliance.paras import flatten
+    from pipeline.compliance.reader import StyleResolver
+    from tests.check_helpers import run_property
+
+    def change(parts: Any) -> None:
+        top = paragraph(parts.document, "ĐẢNG BỘ TỈNH THÁI NGUYÊN")
+        set_text(top, "BAN CHẤP HÀNH")
+        run_property(top, "b")
+        set_text(paragraph(parts.document, "ĐẢNG UỶ XÃ PHÚ ĐÌNH"), "TRUNG ƯƠNG")
+
+    package = open_package(mutate(rendered("ke-hoach-dang-uy-xa"), change))
+    resolver = StyleResolver.from_styles(package.styles, package.theme_fonts)
+    layout = detect(flatten(package.body), resolver)
+    assert [p.text for p in layout.issuer] == ["BAN CHẤP HÀNH", "TRUNG ƯƠNG"]
+    assert layout.superior == []
