@@ -268,3 +268,27 @@ def test_build_pdf_runs_the_page_checks_on_every_document(tmp_path: Path) -> Non
             "PAGE_NUMBERS",
         }
         assert {r.status for r in page.results} == {"PASS"}
+
+
+def test_the_governments_files_have_no_page_error(tmp_path: Path) -> None:
+    from tests.real_docx import real_docx
+
+    sources = [real_docx("30_2020_ND_CP.docx"), real_docx("nd30-phuluc3-mau-1.4.docx")]
+    with PdfConverter() as converter:
+        results = converter.convert_all(sources, tmp_path)
+    for source, result in zip(sources, results, strict=True):
+        assert result.output is not None, source.name
+        report = check_laid_out(source, result.output)
+        page = [r for r in report.results if r.rule_id in _PAGE_IDS]
+        assert [f for r in page for f in r.findings] == [], source.name
+        passed = {r.rule_id for r in page if r.status == "PASS"}
+        assert {"PAGE_TITLE_ONE_LINE", "PAGE_NOI_NHAN_BESIDE", "PAGE_LINES"} <= passed
+
+
+_PAGE_IDS = {
+    "PAGE_TITLE_ONE_LINE",
+    "PAGE_NUMBER_DATE_LEVEL",
+    "PAGE_NOI_NHAN_BESIDE",
+    "PAGE_LINES",
+    "PAGE_NUMBERS",
+}

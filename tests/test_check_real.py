@@ -532,3 +532,22 @@ def test_ban_chap_hanh_trung_uong_is_one_name_on_two_lines() -> None:
     layout = detect(flatten(package.body), resolver)
     assert [p.text for p in layout.issuer] == ["BAN CHẤP HÀNH", "TRUNG ƯƠNG"]
     assert layout.superior == []
+
+
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Triển khai chuyển đổi số trên địa bàn xã năm 2027",
+        "Triển khai chuyển đổi số, phát triển kinh tế số, xã hội số và chính quyền số trên "
+        "địa bàn xã giai đoạn 2026 - 2030, tầm nhìn đến năm 2035",
+    ],
+)
+def test_the_tools_own_summary_line_fits_short_and_wrapped_summaries(summary: str) -> None:
+    def change(parts: Any) -> None:
+        set_text(
+            paragraph(parts.document, "Triển khai chuyển đổi số trên địa bàn xã năm 2027"), summary
+        )
+
+    report = check_docx(mutate(rendered("ke-hoach-ubnd-xa"), change))
+    statuses = {r.rule_id: r.status for r in report.results}
+    assert statuses["SEPARATOR_LENGTH"] == "PASS", _seen(report)

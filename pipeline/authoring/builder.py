@@ -35,7 +35,7 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 LINE_PARTY_TITLE = 74.0
 LINE_TIEU_NGU = 61.0
 LINE_STATE_ORGAN = 18.0  # 1/3–1/2 of "ỦY BAN NHÂN DÂN" (13 pt bold, ≈ 42 mm)
-LINE_SUMMARY = 40.0
+LINE_SUMMARY = 50.0  # 1/3–1/2 of a one-line (≈ 120 mm) or a wrapped (≈ 160 mm) summary
 
 
 @dataclass(frozen=True)
