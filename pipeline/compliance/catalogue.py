@@ -91,7 +91,11 @@ def all_rules() -> list[tuple[str, str, str, str]]:
     """Return (id, title, profiles, severity) of every rule, for help texts and docs."""
     meta = _meta()
     out = []
-    for entry in [*checks_catalogue(), *meta["extra_checks"]]:
+    extra = [
+        {**meta["list_check"], "profile": "danh sách nơi nhận"},
+        *({**e, "profile": "--trang"} for e in meta["page_checks"]),
+    ]
+    for entry in [*checks_catalogue(), *meta["extra_checks"], *extra]:
         scope = entry.get("profile", "all")
         scope_text = (
             "tất cả" if scope == "all" else ", ".join(scope if isinstance(scope, list) else [scope])
