@@ -78,6 +78,7 @@ class Rendered:
     output: Path
     sha256: str
     pdf: PdfReport | None = None  # with ``pdf=True``: the PDF beside the .docx
+    warnings: tuple[str, ...] = ()  # the format check's warnings (printed, not refused)
 
 
 @dataclass
@@ -88,6 +89,7 @@ class BuildReport:
     manifest: Path | None = None
     pdf: PdfReport | None = None  # with ``pdf=True``: one PDF per document, one LibreOffice
     batches: list[BatchReport] = field(default_factory=list)  # the **/*.batch.yaml found
+    pages: list[CheckReport] = field(default_factory=list)  # with ``pdf``: page checks
 
 
 def load_all(paths: Sequence[Path]) -> list[tuple[Path, OfficialDocument]]:
@@ -191,11 +193,13 @@ def render_document(
     target = output if output is not None else source.with_suffix(".docx")
     if target.is_dir():
         target = target / f"{source.stem}.docx"
+    warnings: list[str] = []
     if check:  # the format check runs on the bytes: nothing is written on errors
-        _raise_unless_compliant(check_output(data, doc, source))
+        _raise_unless_compliant(check_output(data, doc, source, warnings))
     write_atomic(target, data)
     pdfs = export_pdfs([target], libreoffice=libreoffice) if libreoffice else None
-    return Rendered(source, Path(template.name), target, hashlib.sha256(data).hexdigest(), pdfs)
+    digest = hashlib.sha256(data).hexdigest()
+    return Rendered(source, Path(template.name), target, digest, pdfs, tuple(warnings))
 
 
 def document_inputs(inputs_dir: Path) -> list[Path]:
@@ -244,6 +248,7 @@ def build(
     periods = prepare_periods(inputs_dir / PERIODS_OUTPUT, templates_dir)
     rendered: list[tuple[Path, bytes, PreparedTemplate, tuple[bytes, bytes] | None]] = []
     failures: list[Problem] = []
+    warned: dict[Path, list[str]] = {}
     if check:
         failures.extend(problem for period in periods for problem in check_period(period))
     for path, doc in loaded:
@@ -251,7 +256,7 @@ def build(
         extra = render_list_bytes(doc, templates_dir) if lists else None
         rendered.append((path, data, template, extra))
         if check:  # every document is checked before any is written
-            failures.extend(check_output(data, doc, path))
+            failures.extend(check_output(data, doc, path, warned.setdefault(path, [])))
     _raise_unless_compliant(failures)
     report = BuildReport()
     entries = []
@@ -259,7 +264,8 @@ def build(
         target = build_dir / f"{path.stem}.docx"
         write_atomic(target, data)
         digest = hashlib.sha256(data).hexdigest()
-        report.documents.append(Rendered(path, Path(template.name), target, digest))
+        warnings = tuple(warned.get(path, ()))
+        report.documents.append(Rendered(path, Path(template.name), target, digest, None, warnings))
         entry: dict[str, Any] = {
             "input": {"path": path.as_posix(), "sha256": _sha256(path)},
             "template": {"path": Path(template.name).name, "sha256": template.sha256},
@@ -283,6 +289,8 @@ def build(
     if libreoffice is not None:  # one LibreOffice for the documents and every batch
         sources = [d.output for d in report.documents] + _batch_pdf_sources(report.batches)
         report.pdf = export_pdfs(sources, libreoffice=libreoffice)
+        if check:
+            report.pages = _page_checks(report.documents, report.pdf)
     return report
 
 
@@ -426,6 +434,53 @@ def build_batch(
 # -- PDF output (pipeline.pdf) ------------------------------------------------------------
 
 
+def _page_checks(documents: Sequence[Rendered], pdfs: PdfReport) -> list[CheckReport]:
+    """Return the page checks (``pipeline.pdf.page_check``) of every document that got
+    a PDF; only the page rules are kept (the .docx was checked before writing)."""
+    from pipeline.pdf.page_check import check_laid_out, page_only
+
+    made = {r.source: r.output for r in pdfs.results if r.output is not None}
+    out = []
+    for doc in documents:
+        pdf = made.get(doc.output)
+        if pdf is not None and doc.output.suffix == ".docx":
+            out.append(page_only(check_laid_out(doc.output, pdf, name=str(doc.output))))
+    return out
+
+
+def check_laid_out_files(
+    paths: Sequence[Path], profile_id: str | None = None, conventions: Path | None = None
+) -> tuple[list[CheckReport], list[tuple[str, str]]]:
+    """Like :func:`check_files`, with the page checks: every readable file is laid out
+    through one LibreOffice (``vanban check --trang``).
+
+    Raises:
+        ToolMissing: LibreOffice is not installed.
+    """
+    import tempfile
+
+    from pipeline.compliance.conventions import apply_conventions, load_conventions
+    from pipeline.pdf import PdfConverter
+    from pipeline.pdf.page_check import with_pages
+
+    libreoffice = find_libreoffice()
+    reports, unreadable = check_files(paths, profile_id)
+    accepted = load_conventions(conventions) if conventions is not None else ()
+    out = []
+    with tempfile.TemporaryDirectory(prefix="vanban-trang-") as folder:
+        sources = [Path(r.file) for r in reports]
+        with PdfConverter(libreoffice=libreoffice) as converter:
+            results = converter.convert_all(sources, Path(folder))
+        for report, result in zip(reports, results, strict=True):
+            if result.output is None:
+                why = str(result.problem.message) if result.problem else "không tạo được PDF"
+                unreadable.append((report.file, f"Không dàn trang được: {why}"))
+                continue
+            laid_out = with_pages(report, Path(report.file), result.output)
+            out.append(apply_conventions(laid_out, accepted))
+    return out, unreadable
+
+
 def pdf_tools() -> LibreOffice:
     """Return the LibreOffice that ``--pdf`` will use; call it before writing anything.
 
@@ -478,9 +533,19 @@ def template_models() -> dict[str, type]:
     }
 
 
-def check_output(data: bytes, doc: OfficialDocument, source: Path) -> list[Problem]:
-    """Return the format errors of the rendered ``data`` under the record's profile."""
+def check_output(
+    data: bytes, doc: OfficialDocument, source: Path, warnings: list[str] | None = None
+) -> list[Problem]:
+    """Return the format errors of the rendered ``data`` under the record's profile;
+    its warnings (after the office's conventions, ``quy-uoc.yaml`` beside ``source``)
+    are appended to ``warnings`` when given."""
+    from pipeline.compliance.check import warning_lines
+    from pipeline.compliance.conventions import apply_conventions, find_conventions
+
     report = check_docx(data, doc.profile.id, name=f"{source} (văn bản tạo ra)")
+    report = apply_conventions(report, find_conventions(source.parent))
+    if warnings is not None:
+        warnings.extend(warning_lines(report))
     return compliance_problems(report)
 
 
@@ -493,15 +558,21 @@ def _raise_unless_compliant(problems: list[Problem]) -> None:
 
 
 def check_files(
-    paths: Sequence[Path], profile_id: str | None = None
+    paths: Sequence[Path], profile_id: str | None = None, conventions: Path | None = None
 ) -> tuple[list[CheckReport], list[tuple[str, str]]]:
     """Check every .docx of ``paths``; return the reports and the files that could not
     be checked (name, why: unreadable, or no profile given and none can be guessed).
-    ``profile_id`` None guesses each document's profile."""
+    ``profile_id`` None guesses each document's profile; ``conventions`` is an office's
+    ``quy-uoc.yaml`` (its accepted warnings become notes)."""
+    from pipeline.compliance.conventions import apply_conventions, load_conventions
+
+    accepted = load_conventions(conventions) if conventions is not None else ()
     reports, unreadable = [], []
     for path in paths:
         try:
-            reports.append(check_docx(path, profile_id, name=str(path)))
+            reports.append(
+                apply_conventions(check_docx(path, profile_id, name=str(path)), accepted)
+            )
         except (InputError, UsageError) as exc:  # unreadable, or no profile can be guessed
             unreadable.append((str(path), "; ".join(p.message for p in exc.problems)))
     return reports, unreadable

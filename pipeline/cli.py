@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from pipeline import __version__, api
-from pipeline.compliance import render_text, reports_json
+from pipeline.compliance import CheckReport, render_text, reports_json
 from pipeline.compliance.catalogue import help_text
 from pipeline.console import BatchProgress, echo_batches, run_interruptible
 from pipeline.errors import VanbanError
@@ -206,6 +206,8 @@ def render(
     """
     result = api.render_document(input, output, templates_dir, pdf=pdf, check=not no_check)
     click.echo(f"Đã tạo: {result.output} (mẫu {result.template.name})")
+    for line in result.warnings:
+        click.echo(f"  Cảnh báo: {line}")
     if not _echo_pdf(result.pdf):
         sys.exit(EXIT_FAILED)
 
@@ -251,11 +253,25 @@ def build(
     )
     for item in report.documents:
         click.echo(f"Đã tạo: {item.output}")
+        for line in item.warnings:
+            click.echo(f"  Cảnh báo: {line}")
     click.echo(f"Xong: {len(report.documents)} văn bản; manifest: {report.manifest}")
     pdf_ok = _echo_pdf(report.pdf)
+    pages_ok = _echo_pages(report.pages)
     echo_batches(report.batches)  # exits 1 if a commune failed
-    if not pdf_ok:
+    if not pdf_ok or not pages_ok:
         sys.exit(EXIT_FAILED)
+
+
+def _echo_pages(reports: list[CheckReport]) -> bool:
+    """Print the page checks' findings (build --pdf); return whether none is an error."""
+    ok = True
+    for report in reports:
+        if not report.findings:
+            continue
+        ok = ok and report.ok
+        click.echo(render_text(report))
+    return ok
 
 
 @main.command(epilog=_EPILOG)
@@ -408,9 +424,32 @@ class _CheckCommand(_VnCommand):
     "--json", "as_json", is_flag=True, help="In kết quả dạng JSON (xem docs/compliance.md)."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Liệt kê cả các quy tắc đã đạt.")
+@click.option(
+    "--quy-uoc",
+    "conventions",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Tệp quy ước của cơ quan (quy-uoc.yaml): các cảnh báo được chấp nhận thành ghi chú.",
+)
+@click.option(
+    "--trang",
+    "pages",
+    is_flag=True,
+    help="Dàn trang qua LibreOffice và kiểm tra cả trang in (quốc hiệu một dòng, nơi nhận "
+    "ngang chữ ký, đường kẻ, số trang).",
+)
 @handle_errors
-def check(files: tuple[Path, ...], profile_id: str | None, as_json: bool, verbose: bool) -> None:
-    reports, unreadable = api.check_files(list(files), profile_id)
+def check(
+    files: tuple[Path, ...],
+    profile_id: str | None,
+    as_json: bool,
+    verbose: bool,
+    conventions: Path | None,
+    pages: bool,
+) -> None:
+    if pages:
+        reports, unreadable = api.check_laid_out_files(list(files), profile_id, conventions)
+    else:
+        reports, unreadable = api.check_files(list(files), profile_id, conventions)
     if as_json:
         click.echo(json.dumps(reports_json(reports, unreadable), ensure_ascii=False, indent=2))
     else:

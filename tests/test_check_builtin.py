@@ -48,6 +48,11 @@ def test_every_builtin_template_output_passes(example: str, stem: str) -> None:
     ] == []
     statuses = {r.rule_id: r.status for r in report.results}
     for rule in ("HEADER_TITLE_TEXT", "NUMBER_FORMAT", "DATE_FORMAT", "ELEMENT_STYLE", "NOI_NHAN"):
+        if rule == "NOI_NHAN" and profile_id == "party_hd36_2018":
+            # The seed's bare "- Lưu." (2018 practice) is a warning under HD 36.
+            found = [f.found for f in report.findings if f.rule_id == rule]
+            assert found == ["- Lưu."] and report.failing("error") == set()
+            continue
         assert statuses[rule] == "PASS", rule
 
 
@@ -55,7 +60,7 @@ def test_the_seed_passes_hd36_with_its_real_world_warnings() -> None:
     report = check_docx(rendered("chuong-trinh-hanh-dong-nq18"))
     assert report.profile_id == "party_hd36_2018" and report.profile_guessed
     assert report.ok
-    assert report.failing("warning") == {"NOI_NHAN_ITEM", "BODY_END"}
+    assert report.failing("warning") == {"NOI_NHAN_ITEM", "BODY_END", "NOI_NHAN"}
     items = [
         f.location.excerpt for f in report.findings if f.rule_id == "NOI_NHAN_ITEM" and f.location
     ]

@@ -51,7 +51,16 @@ def test_json_output_is_stable(tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert payload["schema"] == "vanban.check/1"
     document, unreadable = payload["documents"]
-    assert set(document) == {"file", "readable", "profile", "ok", "summary", "rules"}
+    assert set(document) == {
+        "file",
+        "readable",
+        "profile",
+        "ok",
+        "kind",
+        "conventions",
+        "summary",
+        "rules",
+    }
     assert document["profile"] == {
         "id": "state_nd30_2020",
         "guessed": True,

@@ -34,8 +34,8 @@ STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 #: Length in mm of the drawn lines (rules.yaml common.measured_text_widths_mm).
 LINE_PARTY_TITLE = 74.0
 LINE_TIEU_NGU = 61.0
-LINE_STATE_ORGAN = 24.0
-LINE_SUMMARY = 40.0
+LINE_STATE_ORGAN = 18.0  # 1/3–1/2 of "ỦY BAN NHÂN DÂN" (13 pt bold, ≈ 42 mm)
+LINE_SUMMARY = 50.0  # 1/3–1/2 of a one-line (≈ 120 mm) or a wrapped (≈ 160 mm) summary
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _para(container: Document | _Cell, style: str, text: str = "") -> Paragraph:
 
 
 def _line(
-    container: Document | _Cell, length_mm: float, width_mm: float, before_pt: float = 1
+    container: Document | _Cell, length_mm: float, width_mm: float, before_pt: float = 6
 ) -> Paragraph:
     """Add a centred solid line ``length_mm`` long in a block ``width_mm`` wide."""
     paragraph = _para(container, "VB Duong ke")
@@ -206,9 +206,8 @@ LIST_COLUMNS = (
 
 def _list_block(document: Document) -> None:
     """Add the distribution list: title, the document it belongs to, the table, the total."""
-    _para(document, "VB Ten loai", "DANH SÁCH NƠI NHẬN")
-    _para(document, "VB Trich yeu", "{{ van_ban }}")
-    _para(document, "VB Phan cach", "{{ trich_yeu }}")
+    _para(document, "VB Ten phu luc", "DANH SÁCH NƠI NHẬN")
+    _para(document, "VB Kem theo", "{{ van_ban }}")
     table = document.add_table(rows=5, cols=len(LIST_COLUMNS))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -279,16 +278,17 @@ def build_template(spec: TemplateSpec) -> bytes:
     document._body.clear_content()
     add_styles(document, profile)
     _page_setup(document, profile)
-    _header_block(document, profile)
-    if spec.kind == "list":
+    if spec.kind == "list":  # an attachment of its document: no header of its own
         _list_block(document)
-    elif spec.kind == "report":
+    else:
+        _header_block(document, profile)
+    if spec.kind == "report":
         from pipeline.authoring.report import report_body_block  # it imports this module
 
         _title_block(document)
         report_body_block(document, profile)
         _closing_block(document, profile)
-    else:
+    elif spec.kind != "list":
         _title_block(document)
         body_block(document)
         _closing_block(document, profile)

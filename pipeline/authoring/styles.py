@@ -60,6 +60,9 @@ def style_specs(profile: Profile) -> list[StyleSpec]:
         StyleSpec("VB Ten loai", s("ten_loai"), bold=True, space_before=24),
         StyleSpec("VB Trich yeu", s("trich_yeu"), bold=True),
         StyleSpec("VB Phan cach", s("trich_yeu")),
+        # An attachment (the distribution list): its title, then "(Kèm theo …)".
+        StyleSpec("VB Ten phu luc", s("ten_loai"), bold=True),
+        StyleSpec("VB Kem theo", s("trich_yeu"), italic=True, space_after=12),
         body("VB Noi dung"),
         body("VB Doan cuoi", keep_with_next=True),
         body("VB Muc 1", bold=True, space_before=6, keep_with_next=True),

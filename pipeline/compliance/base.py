@@ -58,12 +58,25 @@ class CheckContext:
         return self.resolver.facts.get("runs", para.el, self._read_runs)
 
     def _read_runs(self, p: Any) -> list[tuple[Any, RunFormat]]:
-        runs = text_runs(p)
+        runs = [r for r in text_runs(p) if not _footnote_mark(r)]
         return list(zip(runs, self.resolver.run_formats(p, runs), strict=True))
 
     def element(self, name: str) -> dict[str, Any]:
         """Return the profile's expectations for element ``name`` ({} when it has none)."""
         return dict(self.profile.elements.get(name, {}))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _footnote_mark(run: Any) -> bool:
+    """Return True for a note mark typed by hand: digits in a superscript run (the
+    Government's samples number their notes this way); it is not part of the element's
+    text and takes no style of its own."""
+    text = "".join(t.text or "" for t in run.iter(_W + "t")).strip()
+    if not text.isdigit():
+        return False
+    return any(v.get(_W + "val") == "superscript" for v in run.iter(_W + "vertAlign"))
 
 
 def date_of(text: str) -> tuple[date | None, int | None]:

@@ -38,12 +38,29 @@ def _applies(entry: dict[str, Any], profile_id: str) -> bool:
     return scope in ("all", profile_id) or (isinstance(scope, list) and profile_id in scope)
 
 
+#: The words a source uses when its rule is carried over from HD 05 (tests look for them).
+CARRIED = "quy tắc lấy theo HD 05"
+
+
 def _source(rule_id: str, profile_id: str) -> Source:
     meta = _meta()
+    entry = meta["rules"].get(rule_id, {})
+    own = entry.get(profile_id)
+    if isinstance(own, dict) and "document" in own:
+        return Source(str(own["document"]), str(own["section"]), str(own["refs"]))
+    if isinstance(own, dict):  # carried over from HD 05, and why
+        section = f"{CARRIED}, {own['carried']}: {own['why']}"
+        return Source(meta["documents"][profile_id], section, str(own["refs"]))
     family = get_profile(profile_id).family
-    section, refs = meta["rules"].get(rule_id, {}).get(family, ["", ""])
+    section, refs = own if isinstance(own, list) else entry.get(family, ["", ""])
     document = meta["documents"][profile_id] if section else ""
     return Source(document, section, refs)
+
+
+def has_own_source(rule_id: str, profile_id: str) -> bool:
+    """Return True when the catalogue gives ``rule_id`` a source of ``profile_id``'s own
+    (not the family's shared one)."""
+    return profile_id in _meta()["rules"].get(rule_id, {})
 
 
 @cache
@@ -74,7 +91,11 @@ def all_rules() -> list[tuple[str, str, str, str]]:
     """Return (id, title, profiles, severity) of every rule, for help texts and docs."""
     meta = _meta()
     out = []
-    for entry in [*checks_catalogue(), *meta["extra_checks"]]:
+    extra = [
+        {**meta["list_check"], "profile": "danh sách nơi nhận"},
+        *({**e, "profile": "--trang"} for e in meta["page_checks"]),
+    ]
+    for entry in [*checks_catalogue(), *meta["extra_checks"], *extra]:
         scope = entry.get("profile", "all")
         scope_text = (
             "tất cả" if scope == "all" else ", ".join(scope if isinstance(scope, list) else [scope])
@@ -97,3 +118,33 @@ def help_text() -> str:
     for rule_id, title, scope, severity in all_rules():
         lines.append(f"  {rule_id:<22} [{severity}] {title} ({scope})")
     return "\n".join(lines)
+
+
+@cache
+def list_rules_for(profile_id: str) -> tuple[RuleSpec, ...]:
+    """Return the rules a distribution list of a ``profile_id`` document is checked against."""
+    meta = _meta()
+    keep = set(meta["list_rules"])
+    specs = [spec for spec in rules_for(profile_id) if spec.id in keep]
+    entry = meta["list_check"]
+    rule_id = str(entry["id"])
+    title = str(meta["rules"][rule_id]["title"])
+    severity = cast(Severity, entry["severity"])
+    specs.append(
+        RuleSpec(rule_id, severity, str(entry["test"]), title, _source(rule_id, profile_id))
+    )
+    return tuple(specs)
+
+
+@cache
+def page_rules_for(profile_id: str) -> tuple[RuleSpec, ...]:
+    """Return the page checks (``vanban check --trang``) of ``profile_id``."""
+    meta = _meta()
+    out = []
+    for entry in meta["page_checks"]:
+        rule_id = str(entry["id"])
+        title = str(meta["rules"][rule_id]["title"])
+        severity = cast(Severity, entry["severity"])
+        source = _source(rule_id, profile_id)
+        out.append(RuleSpec(rule_id, severity, str(entry["test"]), title, source))
+    return tuple(out)

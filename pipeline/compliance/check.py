@@ -11,23 +11,27 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pipeline.compliance import rules_closing as closing
 from pipeline.compliance import rules_header as header
 from pipeline.compliance import rules_page as page
+from pipeline.compliance import rules_structure as structure
 from pipeline.compliance import rules_style as style
 from pipeline.compliance import rules_text as text
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, date_of
-from pipeline.compliance.catalogue import RuleSpec, rules_for
+from pipeline.compliance.catalogue import RuleSpec, list_rules_for, rules_for
 from pipeline.compliance.detect import AUTHORITY, Layout, detect
 from pipeline.compliance.package import Package, open_package
 from pipeline.compliance.paras import Para, flatten
 from pipeline.compliance.reader import StyleResolver
 from pipeline.compliance.report import CheckReport, Finding, RuleResult, Status
+from pipeline.compliance.rules_structure import document_kind, is_distribution_list, list_family
 from pipeline.errors import Problem, UsageError
 from pipeline.profiles import HD05_EFFECTIVE, PROFILE_IDS, get_profile
 
 Rule = Callable[[CheckContext], list[Issue]]
+_T = TypeVar("_T")
 
 RULES: dict[str, Rule] = {
     "PAGE_A4": page.check_page_a4,
@@ -55,6 +59,8 @@ RULES: dict[str, Rule] = {
     "ABBREVIATION_KNOWN": text.check_abbreviation,
     "DISTRICT_BODY": text.check_district,
     "PARTY_PROFILE_BY_DATE": text.check_profile_by_date,
+    "STRUCTURE": structure.check_structure,
+    "LIST_LAYOUT": structure.check_list_layout,
 }
 
 _PARTY_NUMBER = re.compile(r"^Số\s*[0-9]*-")
@@ -91,16 +97,27 @@ def guess_profile(layout: Layout) -> tuple[str, str]:
     return "party_hd05_2026", f"văn bản của Đảng {why}, {when}"
 
 
+_PLACEHOLDER = re.compile(r"…|\.{4,}|^Họ và tên$")
+
+
 def _finding(spec: RuleSpec, issue: Issue) -> Finding:
     where = issue.where.location() if isinstance(issue.where, Para) else issue.where
+    severity = issue.severity or spec.severity
+    message = issue.message
+    text = issue.where.text if isinstance(issue.where, Para) else ""
+    if severity != "info" and _PLACEHOLDER.search(text):
+        # A blank form's field ("Số: …/…", "......... 7 ........") is not filled in yet:
+        # say so, as a note, rather than judge the dots against the rule.
+        severity = "info"
+        message = f"Chỗ để trống của mẫu, chưa điền nên chưa kiểm tra được. {message}"
     return Finding(
         spec.id,
-        issue.severity or spec.severity,
+        severity,
         issue.element,
         where,
         issue.expected,
         issue.found,
-        issue.message,
+        message,
         spec.source,
     )
 
@@ -115,8 +132,14 @@ def run_rule(spec: RuleSpec, ctx: CheckContext) -> RuleResult:
     rule = RULES.get(spec.id)
     if rule is None:
         return _result(spec, reason="Chưa có bộ kiểm tra cho quy tắc này.")
+    return run_check(spec, rule, ctx)
+
+
+def run_check(spec: RuleSpec, rule: Callable[[_T], list[Issue]], subject: _T) -> RuleResult:
+    """Return the result of ``rule`` (a checker's function) on ``subject`` under ``spec``
+    (the page checks of ``pipeline.pdf`` run their rules through this too)."""
     try:
-        issues = rule(ctx)
+        issues = rule(subject)
     except NotEvaluated as exc:
         return _result(spec, reason=str(exc) or "Không kiểm tra được trên văn bản này.")
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
@@ -140,6 +163,9 @@ def check_package(
             that tells which profile it follows.
     """
     prepared = prepare_check(package, profile_id, resolver)
+    if prepared.kind:
+        why = f"Không kiểm tra theo thể thức: đây là {prepared.kind}."
+        return prepared.report(tuple(_result(spec, reason=why) for spec in prepared.specs))
     return prepared.report(tuple(run_rule(spec, prepared.ctx) for spec in prepared.specs))
 
 
@@ -151,11 +177,15 @@ class PreparedCheck:
     specs: tuple[RuleSpec, ...]
     guessed: bool
     reason: str
+    #: What the document is when it is not an official document ("" when it is one).
+    kind: str = ""
 
     def report(self, results: tuple[RuleResult, ...]) -> CheckReport:
         """Return the report of ``results`` (one per spec, in order)."""
         ctx = self.ctx
-        return CheckReport(ctx.package.name, ctx.profile.id, self.guessed, self.reason, results)
+        return CheckReport(
+            ctx.package.name, ctx.profile.id, self.guessed, self.reason, results, kind=self.kind
+        )
 
 
 def prepare_check(
@@ -174,20 +204,32 @@ def prepare_check(
         resolver = StyleResolver.from_styles(package.styles, package.theme_fonts)
     layout = detect(paras if paras is not None else flatten(package.body), resolver)
     guessed = profile_id is None
+    if is_distribution_list(layout):
+        if profile_id is None:
+            profile_id = list_family(layout)
+        elif profile_id not in PROFILE_IDS:
+            raise UsageError([_problem(package.name, f"Không có thể thức “{profile_id}”.")])
+        reason = "danh sách nơi nhận kèm theo văn bản (quy tắc của danh sách)"
+        issued, year = date_of(layout.paras[0].text)
+        ctx = CheckContext(package, resolver, layout, get_profile(profile_id), issued, year)
+        return PreparedCheck(ctx, list_rules_for(profile_id), guessed, reason)
+    kind = document_kind(layout)
     if profile_id is None:
         try:
             profile_id, reason = guess_profile(layout)
         except NotEvaluated as exc:
-            raise UsageError(
-                [_problem(package.name, f"Không đoán được thể thức ({exc}).")]
-            ) from None
+            if not kind:
+                raise UsageError(
+                    [_problem(package.name, f"Không đoán được thể thức ({exc}).")]
+                ) from None
+            profile_id, reason = "state_nd30_2020", "không phải văn bản chính thức"
     elif profile_id not in PROFILE_IDS:
         raise UsageError([_problem(package.name, f"Không có thể thức “{profile_id}”.")])
     else:
         reason = "người dùng chỉ định"
     issued, year = date_of(layout.date.text) if layout.date is not None else (None, None)
     ctx = CheckContext(package, resolver, layout, get_profile(profile_id), issued, year)
-    return PreparedCheck(ctx, rules_for(profile_id), guessed, reason)
+    return PreparedCheck(ctx, rules_for(profile_id), guessed, reason, kind)
 
 
 def _problem(name: str, message: str) -> Problem:
@@ -226,4 +268,19 @@ def problems(report: CheckReport, source: str | None = None) -> list[Problem]:
     return out
 
 
-__all__ = ["AUTHORITY", "check_docx", "check_package", "guess_profile", "problems"]
+def warning_lines(report: CheckReport) -> list[str]:
+    """Return one Vietnamese line per warning of ``report`` (render/build print them)."""
+    out = []
+    for finding in report.findings:
+        if finding.severity != "warning":
+            continue
+        where = f" ({finding.location})" if finding.location else ""
+        detail = f"cần {finding.expected}, đang là {finding.found}. " if finding.expected else ""
+        out.append(
+            f"{report.file}{where} — cảnh báo {finding.rule_id}, {finding.element}: "
+            f"{detail}{finding.message}"
+        )
+    return out
+
+
+__all__ = ["AUTHORITY", "check_docx", "check_package", "guess_profile", "problems", "warning_lines"]

@@ -23,7 +23,15 @@ NUMBER_START = re.compile(r"^Số(?=[\s:.]|\d|$)", re.IGNORECASE)
 DATE_START = re.compile(r"^[^,]{1,60},\s*ngày\b", re.IGNORECASE)
 AUTHORITY = re.compile(r"^(?:T/M|K/T|T/L|T/U|T\.M|K\.T|T\.L|TM\.?|KT\.?|TL\.?|TUQ\.?|Q\.)\s")
 HYPHENS = re.compile(r"^[-‐‑–—_]{3,}$")
+UNDERSCORES = re.compile(r"^_{3,}$")
+#: Advance of "_" in Times New Roman / Liberation Serif, in em; the height factor of a
+#: superscript or subscript run as LibreOffice lays it out (Word's is close).
+_UNDERSCORE_EM = 0.5
+_SCRIPT_SCALE = 0.58
 _SCAN = 40
+_CENTRAL = ["BAN CHẤP HÀNH", "TRUNG ƯƠNG"]
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_VERT, _W_VAL = _W + "vertAlign", _W + "val"
 
 
 @lru_cache(maxsize=1024)  # every paragraph of every plan: most texts come again
@@ -144,14 +152,36 @@ class _Finder:
         if length is not None:
             return Line(above, length, "hình vẽ")
         for para in self._same_cell_after(above, 2):
-            if para.text:
-                return None
-            length = self._drawn_line(para)
-            if length is not None:
-                return Line(para, length, "hình vẽ")
-            if self.resolver.borders(para.el):
-                return Line(para, self._border_length(para), "viền đoạn")
+            found = self._line_paragraph(para)
+            if found is not None or para.text:
+                return found
         return None
+
+    def _line_paragraph(self, para: Para) -> Line | None:
+        """Return the line ``para`` holds: underscores, a shape or a border (or None)."""
+        if UNDERSCORES.match(para.text):
+            return Line(para, self._underscore_length(para), "gạch dưới (_)")
+        if para.text:
+            return None
+        length = self._drawn_line(para)
+        if length is not None:
+            return Line(para, length, "hình vẽ")
+        if self.resolver.borders(para.el):
+            return Line(para, self._border_length(para), "viền đoạn")
+        return None
+
+    def _underscore_length(self, para: Para) -> float:
+        """Return the printed length of a line typed as underscores (the Government's
+        own files draw the lines under the header this way, often in superscript)."""
+        points = 0.0
+        for run in text_runs(para.el):
+            count = "".join(run.itertext()).count("_")
+            if not count:
+                continue
+            size = self.resolver.run_format(para.el, run).size or 14.0
+            scripted = any(v.get(_W_VAL) in ("superscript", "subscript") for v in run.iter(_W_VERT))
+            points += count * _UNDERSCORE_EM * size * (_SCRIPT_SCALE if scripted else 1.0)
+        return points * 25.4 / 72
 
     def _drawn_line(self, para: Para) -> float | None:
         return self.resolver.facts.get("line", para.el, drawn_line_mm)
@@ -162,7 +192,9 @@ class _Finder:
 
     def _organ(self) -> None:
         lay = self.layout
-        column = lay.number.col if lay.number is not None else 1
+        # The number line may be a paragraph under the header table: the issuing body is
+        # then still the table's left column.
+        column = lay.number.col if lay.number is not None and lay.number.col else 1
         stop = lay.number.index if lay.number is not None else self._header_end() + 1
         skip = {id(p) for p in (lay.title, lay.motto, lay.date) if p is not None}
         names = [
@@ -189,10 +221,18 @@ class _Finder:
         if len(names) < 2:
             lay.issuer = names
             return
-        if lay.family == "party":
-            lay.superior, lay.issuer = names[:1], names[1:]
-            return
         bold = [any_bold(self.resolver, p) for p in names]
+        if lay.family == "party":
+            # "BAN CHẤP HÀNH" / "TRUNG ƯƠNG" is one name on two lines.
+            first = 2 if [title_key(p.text) for p in names[:2]] == _CENTRAL else 1
+            if first == len(names):
+                lay.issuer = names
+            elif any(bold) and not all(bold):
+                lead = bold.index(True)  # the issuing body is bold, its superior is not
+                lay.superior, lay.issuer = names[:lead], names[lead:]
+            else:
+                lay.superior, lay.issuer = names[:first], names[first:]
+            return
         # Leading plain lines are the superior body; with no bold line, the first one is.
         lead = bold.index(True) if any(bold) else 1
         lay.superior, lay.issuer = names[:lead], names[lead:]
@@ -265,7 +305,9 @@ class _Finder:
         lay = self.layout
         if lay.label is not None and lay.label.cell is not None:
             cell = lay.label.cell
-            lay.items = [p for p in tail if p.cell == cell and p.index > lay.label.index and p.text]
+            lay.items = joined_items(
+                [p for p in tail if p.cell == cell and p.index > lay.label.index and p.text]
+            )
             signature = [
                 p for p in tail if p.table == cell[0] and p.row == cell[1] and p.col != cell[2]
             ]
@@ -276,7 +318,7 @@ class _Finder:
                 signature = [p for p in tail if p.index > lay.label.index and p not in lay.items]
         else:
             signature = [p for p in tail if p.cell == anchor.cell and p.index >= anchor.index]
-        self._signature([p for p in signature if p.text and not p.text.startswith("(")])
+        self._signature(_without_notes([p for p in signature if p.text]))
 
     def _signature(self, lines: list[Para]) -> None:
         lay = self.layout
@@ -289,15 +331,62 @@ class _Finder:
             lay.positions = lines[:-1]
 
 
+_NOTE_START = re.compile(r"^[^\w(]*\(")
+_ITEM_START = ("-", "–", "+")
+
+
+def _without_notes(lines: list[Para]) -> list[Para]:
+    """Return the signature lines without notes in brackets ("(Đã ký)", "(Chữ ký, dấu)"),
+    a note possibly wrapped over several lines, or led by a stray mark ("[ (Đã ký)")."""
+    out, inside = [], False
+    for para in lines:
+        if not inside and _NOTE_START.match(para.text):
+            inside = True
+        if inside:
+            inside = not para.text.rstrip().endswith(")")
+            continue
+        out.append(para)
+    return out
+
+
+def joined_items(paras: list[Para]) -> list[Para]:
+    """Return the Nơi nhận items with wrapped lines joined to the item they continue.
+
+    A line that does not start with a dash, right after an item that does and does not
+    yet end with ";" or "." (and ends with "," or is followed by a lower-case word), is the
+    rest of that item typed on a new line (the Government's own files do this): the item
+    keeps its first paragraph and the whole text.
+    """
+    out: list[Para] = []
+    for para in paras:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not para.text.startswith(_ITEM_START)
+            and prev.text.startswith(_ITEM_START)
+            and not prev.text.endswith((";", "."))
+            and (para.text[:1].islower() or prev.text.endswith(","))
+        ):
+            out[-1] = prev.with_text(f"{prev.text} {para.text}")
+            continue
+        out.append(para)
+    return out
+
+
 def _dash_run(paras: list[Para]) -> list[Para]:
-    out = []
+    out: list[Para] = []
     for para in paras:
         if not para.text:
             continue
-        if not para.text.startswith(("-", "–", "+")):
+        wrapped = (
+            bool(out)
+            and not out[-1].text.endswith((";", "."))
+            and (para.text[:1].islower() or out[-1].text.endswith(","))
+        )
+        if not para.text.startswith(_ITEM_START) and not wrapped:
             break
         out.append(para)
-    return out
+    return joined_items(out)
 
 
 def _is_type_name(text: str) -> bool:

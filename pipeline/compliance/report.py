@@ -114,6 +114,10 @@ class CheckReport:
     profile_guessed: bool
     profile_reason: str
     results: tuple[RuleResult, ...]
+    #: What the document is when it is not an official document ("" when it is one).
+    kind: str = ""
+    #: House conventions applied: (rule id, what the office accepts), warnings made notes.
+    conventions: tuple[tuple[str, str], ...] = ()
 
     @property
     def findings(self) -> list[Finding]:
@@ -145,6 +149,8 @@ class CheckReport:
                 "reason": self.profile_reason,
             },
             "ok": self.ok,
+            "kind": self.kind,
+            "conventions": [{"rule": r, "accepted": why} for r, why in self.conventions],
             "summary": {
                 "errors": self.count("error"),
                 "warnings": self.count("warning"),
@@ -165,6 +171,13 @@ def render_text(report: CheckReport, verbose: bool = False) -> str:
     """
     how = "đoán từ văn bản" if report.profile_guessed else "theo yêu cầu"
     lines = [f"Tệp {report.file} — thể thức {report.profile_id} ({how}: {report.profile_reason})"]
+    if report.kind:
+        lines.append(f"  Đây là {report.kind}; không kiểm tra theo thể thức văn bản.")
+    for rule_id, why in report.conventions:
+        lines.append(
+            f"  [QUY ƯỚC CƠ QUAN] {rule_id}: cảnh báo chuyển thành ghi chú theo quy ước "
+            f"của cơ quan ({why})."
+        )
     order = {"error": 0, "warning": 1, "info": 2}
     for finding in sorted(report.findings, key=lambda f: order[f.severity]):
         lines.extend(_finding_lines(finding))

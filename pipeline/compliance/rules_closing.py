@@ -10,6 +10,10 @@ from pipeline.compliance.rules_style import style_issues
 
 _DRAFTER = re.compile(r"^[A-Za-zĐđ.]+[-.(][^\s]*$")
 _HD36_BARE_ARCHIVE = re.compile(r"^- Lưu\.$")
+#: A State archive line with what offices add: codes, places in brackets, "TP." inside.
+_STATE_ARCHIVE_LOOSE = re.compile(r"^- Lưu\s*:\s*VT\b.*\.$")
+#: A copy-count line under the archive line ("(05 bản)", "Số bản: 05", "NC(3b)").
+_COPIES = re.compile(r"^\(?\s*(?:số bản|sl)?\s*[:.]?\s*\d+\s*(?:b|bản)\s*\)?\.?$", re.I)
 
 
 def check_sign_prefix(ctx: CheckContext) -> list[Issue]:
@@ -59,9 +63,35 @@ def check_party_title(ctx: CheckContext) -> list[Issue]:
 
 def _items(ctx: CheckContext) -> list[Para]:
     items = list(ctx.layout.items)
-    while items and not items[-1].text.startswith("-") and _DRAFTER.match(items[-1].text):
+    while items and not items[-1].text.startswith("-") and _closing_note(items[-1].text):
         items.pop()  # the drafter's code and copies (box 12) closes the block
     return items
+
+
+def _closing_note(text: str) -> bool:
+    return bool(_DRAFTER.match(text) or _COPIES.match(text))
+
+
+def _copy_lines(ctx: CheckContext) -> list[Issue]:
+    """A copy count typed on its own line under the archive line: offices do it, the
+    format puts it in brackets at the end of the archive line."""
+    items = list(ctx.layout.items)
+    out = []
+    for para in reversed(items):
+        if para.text.startswith("-") or not _COPIES.match(para.text):
+            break
+        out.append(
+            Issue(
+                "Số bản lưu",
+                para,
+                "số bản ghi trong ngoặc cuối dòng lưu, ví dụ “- Lưu: VT, VP (02).”",
+                para.text,
+                "Thể thức ghi số bản trong ngoặc ở cuối dòng lưu; dòng số bản riêng là cách "
+                "nhiều cơ quan vẫn làm — chấp nhận, nên chuyển vào dòng lưu.",
+                "warning",
+            )
+        )
+    return out
 
 
 def check_noi_nhan(ctx: CheckContext) -> list[Issue]:
@@ -93,6 +123,7 @@ def check_noi_nhan(ctx: CheckContext) -> list[Issue]:
         )
     issues.extend(style_issues(ctx, lay.label, spec, "Chữ “Nơi nhận”"))
     issues.extend(_archive(ctx))
+    issues.extend(_copy_lines(ctx))
     return issues
 
 
@@ -114,7 +145,31 @@ def _archive(ctx: CheckContext) -> list[Issue]:
     if re.match(spec["luu_pattern"], last.text):
         return []
     if ctx.profile.id == "party_hd36_2018" and _HD36_BARE_ARCHIVE.match(last.text):
-        return []  # "- Lưu." is real HD 36-era practice (the seed)
+        # "- Lưu." without the office is real HD 36-era practice (the seed, 2018): the
+        # rule asks the same as HD 05, the finding is a warning that says both.
+        return [
+            Issue(
+                "Dòng lưu",
+                last,
+                example,
+                last.text,
+                "Dòng lưu nên ghi nơi lưu (“- Lưu Văn phòng Đảng uỷ.”); văn bản thời HD 36 "
+                "thường chỉ ghi “- Lưu.” — chấp nhận, nhưng nên ghi rõ.",
+                "warning",
+            )
+        ]
+    if ctx.family == "state" and _STATE_ARCHIVE_LOOSE.match(last.text):
+        return [
+            Issue(
+                "Dòng lưu",
+                last,
+                "“- Lưu: VT, <đơn vị soạn thảo>.”",
+                last.text,
+                "Thể thức ghi “- Lưu: VT, <viết tắt đơn vị soạn thảo>(<số bản>).”; nhiều cơ "
+                "quan ghi thêm mã hồ sơ hay địa danh trong ngoặc — chấp nhận, nên kiểm tra lại.",
+                "warning",
+            )
+        ]
     if ctx.family == "state":
         hint = "Dòng cuối: “- Lưu: VT, <đơn vị soạn thảo>.” (Lưu, dấu hai chấm, VT, dấu chấm cuối)."
     else:
@@ -130,7 +185,9 @@ def check_noi_nhan_items(ctx: CheckContext) -> list[Issue]:
     items = _items(ctx)[:-1]
     if not items:
         raise NotEvaluated("Không có dòng nơi nhận nào ngoài dòng lưu.")
-    ends = (";", ",") if ctx.profile.id == "party_hd36_2018" else (";",)
+    asked = str(ctx.element("noi_nhan_item").get("item_end", ";"))
+    # HD 36 asks "," (P8); its documents used ";" as much (the seed), so both pass there.
+    ends = (asked, ";") if ctx.profile.id == "party_hd36_2018" else (asked,)
     issues = []
     for para in items:
         text = para.text

@@ -8,6 +8,7 @@ from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, common
 from pipeline.compliance.detect import PARTY_TITLE, QUOC_HIEU, TIEU_NGU, Line, title_key
 from pipeline.compliance.metrics import text_width_mm
 from pipeline.compliance.paras import Para
+from pipeline.compliance.report import Severity
 
 _STATE_AUTH = re.compile(r"^(?:TM|KT|TL|TUQ)\.\s")
 _PARTY_AUTH = re.compile(r"^(?:T/M|K/T|T/L)\s")
@@ -158,6 +159,25 @@ def _width(ctx: CheckContext, para: Para) -> float:
     return text_width_mm(para.text, size, bold=bold)
 
 
+def _wrapped_width(ctx: CheckContext, para: Para) -> float:
+    """Return the width of the longest printed line of ``para`` once wrapped in its column
+    (a long summary is two or three lines; its line is measured against the longest)."""
+    runs = ctx.runs(para)
+    size = next((f.size for _r, f in runs if f.size), 14.0)
+    bold = any(f.bold for _r, f in runs)
+    fmt = ctx.resolver.paragraph_format(para.el)
+    room = max(para.width_mm - fmt.left_mm - fmt.right_mm, 10.0)
+    widest, line = 0.0, ""
+    for word in para.text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and text_width_mm(candidate, size, bold=bold) > room:
+            widest = max(widest, text_width_mm(line, size, bold=bold))
+            line = word
+        else:
+            line = candidate
+    return max(widest, text_width_mm(line, size, bold=bold))
+
+
 def check_title_line(ctx: CheckContext) -> list[Issue]:
     """RULE_UNDER_TITLE: a solid line under the tiêu ngữ / Party title, ±15% of its width."""
     lay = ctx.layout
@@ -170,8 +190,12 @@ def check_title_line(ctx: CheckContext) -> list[Issue]:
     if _line_ok(lay.title_line, wanted, 0.15):
         return []
     found = "không có đường kẻ"
+    # The line is a required element: missing, it is an error; a wrong length stays a
+    # warning (the rule's severity), as offices draw it by eye.
+    severity: Severity | None = "error"
     if lay.title_line is not None and lay.title_line.length_mm is not None:
         found = f"dài {lay.title_line.length_mm:.0f} mm"
+        severity = None
     return [
         Issue(
             "Đường kẻ dưới tiêu ngữ/tiêu đề",
@@ -179,6 +203,7 @@ def check_title_line(ctx: CheckContext) -> list[Issue]:
             f"dài khoảng {wanted:.0f} mm (±15%)",
             found,
             "Kẻ một đường nét liền dưới dòng này, dài bằng dòng chữ.",
+            severity,
         )
     ]
 
@@ -253,7 +278,7 @@ def check_separator_length(ctx: CheckContext) -> list[Issue]:
     for texts, sep in measured:
         if not isinstance(sep, Line) or sep.length_mm is None:
             continue
-        width = max(_width(ctx, p) for p in texts)
+        width = max(_wrapped_width(ctx, p) for p in texts)
         ratio = sep.length_mm / width if width else 0
         if 0.333 * 0.85 <= ratio <= 0.5 * 1.15:
             continue

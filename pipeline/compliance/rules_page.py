@@ -216,8 +216,17 @@ def _wrong_fonts(ctx: CheckContext, para: Para) -> set[str]:
             fonts.append(fmt.fonts[3])
         if rpr is not None and (rpr.find(w("rtl")) is not None or rpr.find(w("cs")) is not None):
             fonts.append(fmt.fonts[2])
-        wrong.update(f for f in fonts if f is not None and f.casefold() != TNR)
+        wrong.update(f for f in fonts if f is not None and font_family(f) != TNR)
     return wrong
+
+
+_STYLE_SUFFIX = re.compile(r"(?:\s+(?:bold|italic|regular|oblique|normal))+$", re.IGNORECASE)
+
+
+def font_family(name: str) -> str:
+    """Return a font name folded to its family: "Times New Roman Bold" → "times new roman"
+    (Word writes the face name some fonts were installed with; it prints the same family)."""
+    return _STYLE_SUFFIX.sub("", name.strip()).casefold()
 
 
 def check_font(ctx: CheckContext) -> list[Issue]:

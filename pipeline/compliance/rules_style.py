@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, range_text, size_text
+from pipeline.compliance.metrics import text_width_mm
 from pipeline.compliance.paras import Para
 from pipeline.profiles import common_rules, get_profile, standard_rules
 
@@ -84,9 +85,25 @@ def style_issues(
     out.extend(_case_issues(element, para, spec, fmts))
     align = spec.get("align")
     actual = ctx.resolver.paragraph_format(para.el).align
-    if isinstance(align, str) and align in _ALIGN_VI and actual != align:
+    if (
+        isinstance(align, str)
+        and align in _ALIGN_VI
+        and actual != align
+        and not _one_line_left(ctx, para, align, actual, fmts)
+    ):
         out.append(_issue(element, para, _ALIGN_VI[align], _ALIGN_VI.get(actual, actual)))
     return out
+
+
+def _one_line_left(ctx: CheckContext, para: Para, align: str, actual: str, fmts: list[Any]) -> bool:
+    """Return True when ``para`` is justified where left is asked but fits on one line:
+    Word lays a one-line justified paragraph out left-aligned, so the page is the same."""
+    if align != "left" or actual != "justify":
+        return False
+    size = next((f.size for f in fmts if f.size), 14.0)
+    fmt = ctx.resolver.paragraph_format(para.el)
+    room = para.width_mm - fmt.left_mm - fmt.right_mm - max(fmt.first_line_mm, 0.0)
+    return text_width_mm(para.text, size, bold=any(f.bold for f in fmts)) < room
 
 
 def _case_issues(element: str, para: Para, spec: dict[str, Any], fmts: list[Any]) -> list[Issue]:
@@ -98,6 +115,22 @@ def _case_issues(element: str, para: Para, spec: dict[str, Any], fmts: list[Any]
     if case == "title" and any(w[0].isalpha() and not w[0].isupper() for w in text.split()):
         return [_issue(element, para, "viết hoa chữ cái đầu mỗi từ", text)]
     if case == "lower" and len(letters) > 3 and text == text.upper():
+        if element == "trich_yeu":
+            # The law writes the summary in lower case, but offices commonly type it in
+            # capitals (every one of ten real 2025 plans did): a warning that says both.
+            label = _LABELS.get(element, element)
+            return [
+                Issue(
+                    label,
+                    para,
+                    "chữ thường (không viết hoa toàn bộ)",
+                    "CHỮ IN HOA",
+                    "Thể thức quy định trích yếu viết chữ thường (chỉ viết hoa chữ đầu và tên "
+                    "riêng); nhiều cơ quan vẫn gõ chữ in hoa — nên sửa nếu không phải quy ước "
+                    "của cơ quan.",
+                    "warning",
+                )
+            ]
         return [_issue(element, para, "chữ thường (không viết hoa toàn bộ)", "CHỮ IN HOA")]
     if spec.get("starts_lowercase") and letters and letters[0].isupper():
         first = para.text.split()[0]
@@ -244,7 +277,17 @@ def _line_problem(
 
 def _is_heading(ctx: CheckContext, para: Para) -> bool:
     fmts = [f for _r, f in ctx.runs(para)]
-    return heading_spec(ctx, para) is not None and bool(fmts) and all(f.bold for f in fmts)
+    if not fmts or not all(f.bold for f in fmts):
+        return False
+    if heading_spec(ctx, para) is not None:
+        return True
+    # The title line of a part or chapter ("QUY ĐỊNH CHUNG" under "Chương I"): bold,
+    # capitals, centred.
+    return (
+        para.text.isupper()
+        and len(para.text) <= 200
+        and ctx.resolver.paragraph_format(para.el).align == "center"
+    )
 
 
 def check_body_layout(ctx: CheckContext) -> list[Issue]:
@@ -285,6 +328,17 @@ def check_body_end(ctx: CheckContext) -> list[Issue]:
     text = last.text
     if text.endswith(marker) and not (forbidden and text.endswith(str(forbidden))):
         return []
+    if forbidden and text.endswith(str(forbidden)):
+        return [
+            Issue(
+                "Kết thúc nội dung",
+                last,
+                f"kết thúc bằng “{marker}”",
+                f"“…{text[-6:]}”",
+                f"Văn bản của Đảng kết thúc nội dung bằng “{marker}”, không dùng “{forbidden}” "
+                "của văn bản hành chính; nhiều văn bản của Đảng vẫn gõ “./.” — nên sửa.",
+            )
+        ]
     return [
         Issue(
             "Kết thúc nội dung",

@@ -7,6 +7,7 @@ from datetime import date
 from functools import lru_cache
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated
+from pipeline.compliance.detect import title_key
 from pipeline.profiles import DISTRICT_LEVEL_ENDED, HD05_EFFECTIVE
 
 _STATE_SYMBOL = re.compile(r"^Số:\s*[0-9]*/(?:[0-9]{4}/)?(?P<type>[^-\s]+)-")
@@ -32,6 +33,10 @@ _DISTRICT_HINTS = (
 )
 
 
+#: Types of legal normative documents (their codes are not in Phụ lục III's table).
+_LEGAL_TYPES = frozenset({"LUẬT", "PHÁP LỆNH", "NGHỊ ĐỊNH", "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH"})
+
+
 def check_abbreviation(ctx: CheckContext) -> list[Issue]:
     """ABBREVIATION_KNOWN: the type code in the number is the profile's code for the type."""
     lay = ctx.layout
@@ -43,6 +48,11 @@ def check_abbreviation(ctx: CheckContext) -> list[Issue]:
         return _cong_van(ctx, match)
     if match is None:
         raise NotEvaluated("Dòng số, ký hiệu sai dạng (xem NUMBER_FORMAT).")
+    if title_key(lay.type_name.text) in _LEGAL_TYPES:
+        raise NotEvaluated(
+            "Văn bản quy phạm pháp luật: chữ viết tắt tên loại theo luật ban hành văn bản quy "
+            "phạm pháp luật, không theo bảng của văn bản hành chính."
+        )
     code = match.group("type")
     wanted = ctx.profile.type_abbreviation(lay.type_name.text)
     if wanted is None:
