@@ -78,14 +78,24 @@ def date_line(place: str, value: date | None, draft_year: int | None = None) -> 
     return f"{place}, ngày{DRAFT_GAP}tháng{DRAFT_GAP}năm {draft_year}"
 
 
-def number_line(family: Family, number: int | None, type_abbr: str, organ_abbr: str) -> str:
+def number_text_of(number: int | str) -> str:
+    """Return a document number as printed: as typed, a zero before a single digit.
+
+    ``"0129"`` stays ``"0129"``, ``"45"`` stays ``"45"``, ``5`` and ``"5"`` give ``"05"``.
+    """
+    text = str(number)
+    return f"0{text}" if len(text) == 1 else text
+
+
+def number_line(family: Family, number: int | str | None, type_abbr: str, organ_abbr: str) -> str:
     """Return the number-and-symbol line of a document.
 
     State (NĐ 30): ``Số: 12/KH-UBND``; Party: ``Số 05-CTr/HU``. A document type
     without an abbreviation (công văn) passes ``type_abbr=""``. A draft
-    (``number=None``) leaves the number blank for the clerk.
+    (``number=None``) leaves the number blank for the clerk. The number is text: its
+    leading zeros are kept (``"0129"`` → ``Số: 0129/KH-UBND``).
     """
-    num = DRAFT_GAP if number is None else f"{number:02d}"
+    num = DRAFT_GAP if number is None else number_text_of(number)
     if family == "state":
         symbol = f"{type_abbr}-{organ_abbr}" if type_abbr else organ_abbr
         return f"Số: {num}/{symbol}" if number is not None else f"Số:{num}/{symbol}"

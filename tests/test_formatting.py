@@ -68,12 +68,15 @@ def test_draft_date_line_matches_the_draft_pattern() -> None:
         ("state", 12, "KH", "UBND", "Số: 12/KH-UBND"),
         ("state", 7, "BC", "UBND", "Số: 07/BC-UBND"),
         ("state", 45, "", "UBND-VP", "Số: 45/UBND-VP"),
+        ("state", "0129", "KH", "UBND", "Số: 0129/KH-UBND"),
+        ("state", "5", "KH", "UBND", "Số: 05/KH-UBND"),
+        ("party", "045", "KL", "TW", "Số 045-KL/TW"),
         ("state", None, "KH", "UBND", f"Số:{DRAFT_GAP}/KH-UBND"),
         ("party", None, "CTr", "ĐU", f"Số{DRAFT_GAP}-CTr/ĐU"),
     ],
 )
 def test_number_line(
-    family: str, number: int | None, type_abbr: str, organ: str, expected: str
+    family: str, number: int | str | None, type_abbr: str, organ: str, expected: str
 ) -> None:
     assert number_line(family, number, type_abbr, organ) == expected  # type: ignore[arg-type]
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from pipeline.errors import InputError
 from pipeline.loading.problems import problems_from_validation
 from pipeline.loading.registry import resolve_distribution, roster_addressees
-from pipeline.loading.yaml_source import read_mapping
+from pipeline.loading.yaml_source import PathKey, read_mapping
 from pipeline.models import OfficialDocument
 
 
@@ -24,6 +25,7 @@ def load_document(path: Path) -> OfficialDocument:
         "Tệp hồ sơ phải là một khối các trường (khoi, co_quan, loai, …), "
         "không phải danh sách hay một giá trị đơn.",
     )
+    numbers_as_typed(doc.data, doc.typed_numbers)
     try:
         record = OfficialDocument.model_validate(doc.data)
     except ValidationError as exc:
@@ -31,3 +33,23 @@ def load_document(path: Path) -> OfficialDocument:
             problems_from_validation(exc, doc.source, doc.data, doc.line_of, OfficialDocument)
         ) from None
     return resolve_distribution(record, doc, roster_addressees)
+
+
+#: Keys whose value is text even when it looks like a number: document numbers
+#: ("0129") and labels stated by hand ("1.", which YAML reads as the float 1.0).
+TEXT_NUMBER_KEYS = frozenset({"so"})
+
+
+def numbers_as_typed(data: Any, typed: dict[PathKey, str]) -> None:
+    """Put back, in ``data``, the text typed for the numbers under :data:`TEXT_NUMBER_KEYS`.
+
+    YAML turns an unquoted ``so: 0204`` into 132 (octal) and ``so: 1.`` into 1.0; the
+    document must print what the person typed, never a changed number.
+    """
+    for path, text in typed.items():
+        if not path or path[-1] not in TEXT_NUMBER_KEYS:
+            continue
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = text

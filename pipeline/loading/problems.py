@@ -53,7 +53,15 @@ _MESSAGES: dict[str, _Message] = {
         f"không phải “{_show(e['input'])}”."
     ),
     "decimal_type": lambda e, lab: f"{lab} phải là một số, không phải “{_show(e['input'])}”.",
-    "string_type": lambda e, lab: f"{lab} phải là chữ, không phải “{_show(e['input'])}”.",
+    "string_type": lambda e, lab: (
+        f"{lab} phải là chữ, không phải “{_show(e['input'])}”."
+        + (
+            " YAML đọc giá trị không có dấu ngoặc kép này thành số: hãy viết nó trong "
+            'dấu ngoặc kép, ví dụ "0204".'
+            if isinstance(e["input"], int | float) and not isinstance(e["input"], bool)
+            else ""
+        )
+    ),
     "bool_parsing": lambda e, lab: f"{lab} chỉ nhận true hoặc false.",
     "bool_type": lambda e, lab: f"{lab} chỉ nhận true hoặc false.",
     "greater_than_equal": lambda e, lab: (

@@ -20,6 +20,9 @@ class YamlDocument:
     source: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    #: What the person typed for each unquoted value YAML read as a number
+    #: (``so: 0204`` is octal 132 for YAML; here it is "0204").
+    typed_numbers: dict[PathKey, str] = field(default_factory=dict)
 
     def line_of(self, path: PathKey) -> int:
         """Return the line of ``path``, or of its closest ancestor that has one."""
@@ -36,6 +39,7 @@ class _Builder:
         self.loader = yaml.SafeLoader("")
         self.lines: dict[PathKey, int] = {}
         self.problems: list[Problem] = []
+        self.typed_numbers: dict[PathKey, str] = {}
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -44,11 +48,14 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError):
             # e.g. "2026-02-30" looks like a date but is not one: keep the text and let
             # the record's validation say what is wrong with it.
             return node.value
+        if isinstance(value, int | float) and not isinstance(value, bool) and not node.style:
+            self.typed_numbers[path] = node.value
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -100,7 +107,7 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
     data = None if node is None else builder.build(node, ())
     if builder.problems:
         raise InputError(builder.problems)
-    return YamlDocument(source, data, builder.lines)
+    return YamlDocument(source, data, builder.lines, builder.typed_numbers)
 
 
 def read_yaml(path: Path) -> YamlDocument:

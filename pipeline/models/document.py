@@ -267,7 +267,7 @@ class OfficialDocument(Record):
     co_quan: IssuingBody
     loai: Text
     ten_loai: Text | None = None
-    so: int | None = Field(default=None, ge=1)
+    so: Text | None = None
     ngay: VnDate | None = None
     nam: int | None = Field(default=None, ge=1945, le=2100, validate_default=True)
     trich_yeu: tuple[Text, ...] = Field(min_length=1)
@@ -286,12 +286,25 @@ class OfficialDocument(Record):
     @field_validator("so", mode="before")
     @classmethod
     def _number(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip().isdigit():
+        # A number given as a number (a roster cell) is printed as it is; text keeps
+        # its leading zeros ("0129").
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value < 1:
+                raise PydanticCustomError(
+                    "number_min", "Số văn bản bắt đầu từ 1; bỏ trống nếu là dự thảo."
+                )
+            return str(value)
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and (not text.isdigit() or not text.isascii()):
             raise PydanticCustomError(
                 "number",
-                "Số văn bản “{value}” không đúng: chỉ ghi con số (ví dụ 12 hoặc 05); "
+                "Số văn bản “{value}” không đúng: chỉ ghi con số (ví dụ 12 hoặc 0129); "
                 "ký hiệu loại văn bản và cơ quan được ghép tự động. Bỏ trống nếu là dự thảo.",
                 {"value": value},
+            )
+        if isinstance(text, str) and not text.strip("0"):
+            raise PydanticCustomError(
+                "number_min", "Số văn bản bắt đầu từ 1; bỏ trống nếu là dự thảo."
             )
         return value
 
