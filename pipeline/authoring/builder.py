@@ -187,11 +187,20 @@ def _closing_block(document: Document, profile: Profile) -> None:
     _para(left, "VB Noi nhan", "{%p for d in noi_nhan %}")
     _para(left, "VB Noi nhan", "{{ d }}")
     _para(left, "VB Noi nhan", "{%p endfor %}")
-    _para(right, "VB Quyen han", "{%p if chu_ky.quyen_han %}")
-    _para(right, "VB Quyen han", "{{ chu_ky.quyen_han }}")
-    _para(right, "VB Quyen han", "{%p endif %}")
-    _para(right, "VB Chuc vu", "{{ chu_ky.chuc_vu }}")
-    _para(right, "VB Ho ten", "{{ chu_ky.ho_ten }}")
+    signature_stack(right)
+
+
+def signature_stack(cell: _Cell, signer: str = "chu_ky") -> None:
+    """Add the signature block of ``signer``: its lines above the name (authority
+    lines, positions; emphasis decided by the context), then the name."""
+    _para(cell, "VB Chuc vu", f"{{%p for d in {signer}.dong %}}")
+    _para(cell, "VB Chuc vu", "{%p if d.kieu == 'quyen_han' %}")
+    _para(cell, "VB Quyen han", "{{r d.runs|runs_exact }}")
+    _para(cell, "VB Chuc vu", "{%p else %}")
+    _para(cell, "VB Chuc vu", "{{r d.runs|runs_exact }}")
+    _para(cell, "VB Chuc vu", "{%p endif %}")
+    _para(cell, "VB Chuc vu", "{%p endfor %}")
+    _para(cell, "VB Ho ten", f"{{{{ {signer}.ho_ten }}}}")
 
 
 LIST_COLUMNS = (

@@ -27,6 +27,7 @@ from pipeline.models.document import (
     TasksBlock,
 )
 from pipeline.models.programme import Assignment, Target, Task, TaskGroup
+from pipeline.models.signature import authority_prefix
 from pipeline.profiles import Profile
 
 _LABEL = re.compile(r"^\((\d+)\)$")
@@ -56,12 +57,31 @@ class BodyLine:
 
 
 @dataclass(frozen=True, slots=True)
+class SignatureLine:
+    """One line of the signature block above the name, its emphasis decided.
+
+    ``kieu`` is "quyen_han" for the first line when it is an authority line (it takes
+    the space above the block), else "chuc_vu"; the run carries the line's bold and
+    italic, set explicitly (``runs_exact``) so that the profile's choice or the
+    record's override holds whatever the paragraph style says.
+    """
+
+    kieu: str
+    runs: tuple[Run, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SignatureLines:
-    """The signature block's lines: authority line (may be empty), title, name."""
+    """The signature block: its lines above the name (``dong``), and the name.
+
+    ``quyen_han`` (authority lines joined) and ``chuc_vu`` (position lines joined)
+    keep templates made for the three-line block working.
+    """
 
     quyen_han: str
     chuc_vu: str
     ho_ten: str
+    dong: tuple[SignatureLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +122,7 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         noi_dung=_mark_last(tuple(_Body(doc, profile).lines(doc.noi_dung, ()))),
         noi_nhan_nhan=profile.noi_nhan.label,
         noi_nhan=distribution_lines(doc.noi_nhan, profile),
-        chu_ky=signature_lines(doc.chu_ky),
+        chu_ky=signature_lines(doc.chu_ky, profile),
         minh_hoa=doc.minh_hoa,
     )
 
@@ -114,10 +134,26 @@ def _mark_last(lines: tuple[BodyLine, ...]) -> tuple[BodyLine, ...]:
     return lines
 
 
-def signature_lines(sig: Signature) -> SignatureLines:
-    """Return the lines of a signature block ("T/M BAN THƯỜNG VỤ", "BÍ THƯ", name)."""
-    authority = " ".join(part for part in (sig.quyen_han, sig.thay_mat) if part)
-    return SignatureLines(authority, sig.chuc_vu, sig.ho_ten)
+def signature_lines(sig: Signature, profile: Profile) -> SignatureLines:
+    """Return the lines of a signature block, each with the profile's emphasis
+    (authority lines bold; the position line bold in State documents, not in Party
+    ones) unless the record overrides it."""
+    lines = sig.lines()
+    authority_bold = bool(profile.elements.get("quyen_han", {}).get("bold", True))
+    position_bold = bool(profile.elements.get("chuc_vu", {}).get("bold", True))
+    out: list[SignatureLine] = []
+    authorities: list[str] = []
+    positions: list[str] = []
+    for index, line in enumerate(lines):
+        is_authority = authority_prefix(line.dong) is not None and not positions
+        (authorities if is_authority else positions).append(line.dong)
+        bold = authority_bold if is_authority else position_bold
+        if line.dam is not None:
+            bold = line.dam
+        italic = bool(line.nghieng)
+        kieu = "quyen_han" if is_authority and index == 0 else "chuc_vu"
+        out.append(SignatureLine(kieu, (Run(line.dong, bold, italic),)))
+    return SignatureLines(" ".join(authorities), " ".join(positions), sig.ho_ten, tuple(out))
 
 
 class _Body:

@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 from pipeline.models.common import Record, Text, VnDate
 from pipeline.models.programme import Assignment, Target, TaskGroup
 from pipeline.models.registry import Addressee, Delivery, Purpose
+from pipeline.models.signature import Signature, authority_prefix, stack_problem
 from pipeline.profiles import Profile, get_profile, profile_for
 
 Khoi = Literal["dang", "nha_nuoc"]
@@ -45,15 +46,6 @@ class IssuingBody(Record):
                 {"value": value},
             )
         return value
-
-
-class Signature(Record):
-    """Signature block: authority (T/M, KT. …), whom it is for, title, name."""
-
-    quyen_han: Text | None = None
-    thay_mat: Text | None = None
-    chuc_vu: Text
-    ho_ten: Text
 
 
 class Recipient(Record):
@@ -386,10 +378,11 @@ class OfficialDocument(Record):
     @classmethod
     def _authority_of_family(cls, value: Signature, info: ValidationInfo) -> Signature:
         khoi = info.data.get("khoi")
-        if khoi is None or value.quyen_han is None:
+        if khoi is None:
             return value
-        profile = profile_for("party" if khoi == "dang" else "state", None)
-        if value.quyen_han not in profile.authority_prefixes:
+        family = "party" if khoi == "dang" else "state"
+        profile = profile_for(family, None)
+        if value.quyen_han is not None and authority_prefix(value.quyen_han) is None:
             raise PydanticCustomError(
                 "authority",
                 "Quyền hạn ký “{value}” không dùng trong văn bản {family}: chỉ dùng {allowed} "
@@ -400,6 +393,13 @@ class OfficialDocument(Record):
                     "family": "của Đảng" if khoi == "dang" else "hành chính nhà nước",
                     "allowed": ", ".join(profile.authority_prefixes),
                 },
+            )
+        problem = stack_problem(value.lines(), family)
+        if problem is not None:
+            raise PydanticCustomError(
+                "authority",
+                "{message}",
+                {"field": "dong" if value.dong else "quyen_han", "message": problem[0]},
             )
         return value
 

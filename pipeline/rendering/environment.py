@@ -51,6 +51,18 @@ def runs_filter(runs: Iterable[RunLike]) -> Markup:
     return Markup("".join(_run_xml(r.text, r.bold, r.italic) for r in runs))
 
 
+def _exact_run_xml(text: str, bold: bool, italic: bool) -> str:
+    b = "<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>'
+    i = "<w:i/><w:iCs/>" if italic else '<w:i w:val="0"/><w:iCs w:val="0"/>'
+    return f'<w:r><w:rPr>{b}{i}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def runs_exact_filter(runs: Iterable[RunLike]) -> Markup:
+    """Return Word runs whose bold and italic are set either way, whatever the paragraph
+    style says (``{{r x|runs_exact }}``): a line's emphasis decided by the record."""
+    return Markup("".join(_exact_run_xml(r.text, r.bold, r.italic) for r in runs))
+
+
 def _cell(text: str, width: int, header: bool) -> str:
     align = '<w:jc w:val="center"/>' if header else ""
     return (
@@ -138,5 +150,6 @@ def environment() -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["runs"] = runs_filter
+    env.filters["runs_exact"] = runs_exact_filter
     env.filters["bang"] = table_filter
     return env
