@@ -21,13 +21,12 @@ from pipeline.models.document import (
     OfficialDocument,
     Paragraph,
     Section,
-    Signature,
     TableBlock,
     TargetsBlock,
     TasksBlock,
 )
 from pipeline.models.programme import Assignment, Target, Task, TaskGroup
-from pipeline.models.signature import authority_prefix
+from pipeline.models.signature import Signature, authority_prefix
 from pipeline.profiles import Profile
 
 _LABEL = re.compile(r"^\((\d+)\)$")

@@ -53,7 +53,12 @@ class _Builder:
             # e.g. "2026-02-30" looks like a date but is not one: keep the text and let
             # the record's validation say what is wrong with it.
             return node.value
-        if isinstance(value, int | float) and not isinstance(value, bool) and not node.style:
+        if (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and isinstance(node, yaml.ScalarNode)
+            and not node.style
+        ):
             self.typed_numbers[path] = node.value
         return value
 

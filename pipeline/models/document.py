@@ -16,6 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pipeline.formatting import Family
 from pipeline.models.common import Record, Text, VnDate
 from pipeline.models.programme import Assignment, Target, TaskGroup
 from pipeline.models.registry import Addressee, Delivery, Purpose
@@ -380,7 +381,7 @@ class OfficialDocument(Record):
         khoi = info.data.get("khoi")
         if khoi is None:
             return value
-        family = "party" if khoi == "dang" else "state"
+        family: Family = "party" if khoi == "dang" else "state"
         profile = profile_for(family, None)
         if value.quyen_han is not None and authority_prefix(value.quyen_han) is None:
             raise PydanticCustomError(

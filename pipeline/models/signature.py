@@ -133,6 +133,12 @@ def stack_problem(lines: tuple[SignatureLine, ...], family: str) -> tuple[str, s
                 text,
             )
         authorities.append((prefix, text))
+    return _combination_problem(authorities, family, seen_position)
+
+
+def _combination_problem(
+    authorities: list[tuple[str, str]], family: str, seen_position: bool
+) -> tuple[str, str] | None:
     if len(authorities) > 1:
         pair = (authorities[0][0], authorities[1][0])
         if family != "state":
