@@ -123,6 +123,47 @@ def section_label(style: NumberingStyle, path: tuple[int, ...]) -> str:
     raise ValueError(f"numbering goes 4 levels deep, not {level}")
 
 
+#: The kinds of numbered items, outermost first: six levels (Nghị định 30/2020 Phụ lục I;
+#: Hướng dẫn 36/05-HD/VPTW). "(1)" is a parenthesised list, at the rank of "a)".
+LevelKind = Literal["I.", "1.", "1.1.", "a)", "-", "+", "(1)"]
+LADDER: tuple[LevelKind, ...] = ("I.", "1.", "1.1.", "a)", "-", "+")
+LEVEL_KINDS: tuple[LevelKind, ...] = (*LADDER, "(1)")
+#: Largest number of items a level can number: the point letters run out after "y".
+MAX_ITEMS = {"a)": len(POINT_LETTERS)}
+
+
+def kind_rank(kind: str) -> int:
+    """Return the depth (0-based) of a kind of numbered item: "I." 0 … "+" 5."""
+    return 3 if kind == "(1)" else LADDER.index(kind)  # type: ignore[arg-type,unused-ignore]
+
+
+def kind_below(kind: str | None) -> LevelKind | None:
+    """Return the kind of the items under ``kind`` (None: the top, "I."), None past "+"."""
+    if kind is None:
+        return LADDER[0]
+    rank = kind_rank(kind) + 1
+    return LADDER[rank] if rank < len(LADDER) else None
+
+
+def level_label(style: NumberingStyle, kind: str, number: int, parent: int | None = None) -> str:
+    """Return the label of the ``number``-th item of ``kind``: "II- ", "3. ", "2.1. ",
+    "đ) ", "- ", "+ ", "(4) ". ``parent`` is the number of the item above ("2" of "2.1.")."""
+    sep = "- " if style == "party" else ". "
+    if kind == "I.":
+        return f"{roman(number)}{sep}"
+    if kind == "1.":
+        return f"{number}{sep}"
+    if kind == "1.1.":
+        return f"{parent if parent is not None else 1}.{number}. "
+    if kind == "a)":
+        return f"{point_letter(number)}) "
+    if kind == "(1)":
+        return f"({number}) "
+    if kind in {"-", "+"}:
+        return f"{kind} "
+    raise ValueError(f"unknown kind of numbered item {kind!r}")
+
+
 def group_digits(integer_part: str) -> str:
     """Return ``integer_part`` with "." between groups of three digits."""
     sign = "-" if integer_part.startswith("-") else ""

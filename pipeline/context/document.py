@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 from pipeline.context.distribution import distribution_lines
 from pipeline.context.inline import Run, parse_inline
-from pipeline.formatting import date_line, number_line, section_label, short_date
+from pipeline.formatting import (
+    NumberingStyle,
+    date_line,
+    kind_below,
+    level_label,
+    number_line,
+    short_date,
+)
 from pipeline.models.document import (
     AssignmentsBlock,
     Block,
@@ -118,7 +125,9 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         ten_loai=doc.ten_loai or doc.loai.upper(),
         trich_yeu=doc.trich_yeu,
         phan_cach_trich_yeu="-----" if profile.separators.summary == "hyphens" else "",
-        noi_dung=_mark_last(tuple(_Body(doc, profile).lines(doc.noi_dung, ()))),
+        noi_dung=_mark_last(
+            tuple(_Body(doc, profile).lines(doc.noi_dung, _Level(doc.cap_dau or "I.")))
+        ),
         noi_nhan_nhan=profile.noi_nhan.label,
         noi_nhan=distribution_lines(doc.noi_nhan, profile),
         chu_ky=signature_lines(doc.chu_ky, profile),
@@ -155,43 +164,75 @@ def signature_lines(sig: Signature, profile: Profile) -> SignatureLines:
     return SignatureLines(" ".join(authorities), " ".join(positions), sig.ho_ten, tuple(out))
 
 
+_HEADING_STYLES = {"I.": "muc1", "1.": "muc2", "1.1.": "muc3", "a)": "muc4"}
+
+
+def numbering_style(doc: OfficialDocument, profile: Profile) -> NumberingStyle:
+    """Return the numbering style: the record's ``danh_so`` ("I-" / "I."), else the profile's."""
+    if doc.danh_so == "I-":
+        return "party"
+    if doc.danh_so == "I." and profile.family == "party":
+        return "party_dot"
+    return profile.numbering
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    """Where numbered items stand: their kind and the number of the item above them."""
+
+    kind: str
+    parent: int | None = None
+
+
 class _Body:
-    """Walks the body blocks, numbering sections and expanding programme blocks."""
+    """Walks the body blocks, numbering sections and expanding programme blocks.
+
+    Levels follow I. / 1. / 1.1. / a) / - / + (the record's validation has made sure
+    every numbered item has one); a section may choose the kind of its items
+    (``cap_duoi``) and any item may state its label by hand (``so``).
+    """
 
     def __init__(self, doc: OfficialDocument, profile: Profile) -> None:
         self.doc = doc
         self.profile = profile
+        self.style = numbering_style(doc, profile)
         self.groups = {group.id: group for group in doc.nhiem_vu}
 
-    def lines(self, blocks: Sequence[Block], path: tuple[int, ...]) -> Iterator[BodyLine]:
+    def label(self, level: _Level, number: int) -> str:
+        return level_label(self.style, level.kind, number, level.parent)
+
+    def lines(self, blocks: Sequence[Block], level: _Level) -> Iterator[BodyLine]:
         counter = 0
         for block in blocks:
             group = self.groups.get(block.nhiem_vu) if isinstance(block, TasksBlock) else None
             if group is not None and group.ten:
                 # A titled task group is a sub-section of its own: heading, then bullets.
                 counter += 1
-                label = section_label(self.profile.numbering, (*path, counter))
-                yield BodyLine(f"muc{len(path) + 1}", parse_inline(label + group.ten))
+                kieu = _HEADING_STYLES.get(level.kind, "doan")
+                yield BodyLine(kieu, parse_inline(self.label(level, counter) + group.ten))
                 yield from self._tasks(group)
             elif isinstance(block, Section | Clause):
                 counter += 1
-                yield from self._numbered(block, (*path, counter))
+                yield from self._numbered(block, level, counter)
             elif isinstance(block, AssignmentsBlock):
                 for assignment in self.doc.phan_cong:
                     counter += 1
-                    label = section_label(self.profile.numbering, (*path, counter))
+                    label = self.label(level, counter)
                     yield BodyLine("doan", (Run(label), *_assignment_runs(assignment)))
             else:
                 yield from self._plain(block)
 
-    def _numbered(self, block: Section | Clause, path: tuple[int, ...]) -> Iterator[BodyLine]:
+    def _numbered(self, block: Section | Clause, level: _Level, number: int) -> Iterator[BodyLine]:
+        label = f"{block.so} " if block.so else self.label(level, number)
         if isinstance(block, Clause):
-            label = section_label(self.profile.numbering, path)
             yield BodyLine("doan", (Run(label), *parse_inline(block.y)))
             return
-        label = f"{block.so} " if block.so else section_label(self.profile.numbering, path)
-        yield BodyLine(f"muc{len(path)}", parse_inline(label + block.muc))
-        yield from self.lines(block.noi_dung, path)
+        yield BodyLine(_HEADING_STYLES.get(level.kind, "doan"), parse_inline(label + block.muc))
+        below = block.cap_duoi or kind_below(level.kind)
+        if below is None:  # past the sixth level: validation refuses such a record
+            raise ValueError(f"no level under {level.kind!r}")
+        parent = number if level.kind in {"1.", "1.1."} else level.parent
+        yield from self.lines(block.noi_dung, _Level(below, parent))
 
     def _plain(self, block: Block) -> Iterator[BodyLine]:
         if isinstance(block, Paragraph):

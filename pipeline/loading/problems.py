@@ -101,6 +101,10 @@ def problem_from_error(
     if isinstance(sub_field, str):
         # A record-level check that concerns one sub-field names it in its context.
         loc = (*loc, sub_field)
+    sub_path = (error.get("ctx") or {}).get("path")
+    if isinstance(sub_path, tuple | list):
+        # ... or the path, below the field, of the item it concerns.
+        loc = (*loc, *sub_path)
     path = data_path(loc, data)
     name = _field_name(loc)
     label = label_for(name) if name else "Hồ sơ"

@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pipeline.formatting import Family
+from pipeline.formatting import MAX_ITEMS, Family, LevelKind, kind_below, kind_rank
 from pipeline.models.common import Record, Text, VnDate
 from pipeline.models.programme import Assignment, Target, TaskGroup
 from pipeline.models.registry import Addressee, Delivery, Purpose
@@ -158,9 +158,10 @@ class Paragraph(Record):
 
 
 class Clause(Record):
-    """A numbered clause without a title ("1- Trên cơ sở …")."""
+    """A numbered clause without a title ("1- Trên cơ sở …"); ``so`` states its label."""
 
     y: Text
+    so: Text | None = None
 
 
 class Bullet(Record):
@@ -202,10 +203,15 @@ class AssignmentsBlock(Record):
 
 
 class Section(Record):
-    """A numbered section ("I- MỤC ĐÍCH, YÊU CẦU") and what it contains."""
+    """A numbered section ("I- MỤC ĐÍCH, YÊU CẦU") and what it contains.
+
+    ``so`` states its label by hand ("IV."); ``cap_duoi`` chooses the kind of the items
+    under it ("a)" directly under "1.", "(1)", "-"), else the next level down.
+    """
 
     muc: Text
     so: Text | None = None
+    cap_duoi: LevelKind | None = None
     noi_dung: tuple[Block, ...] = ()
 
 
@@ -264,6 +270,8 @@ class OfficialDocument(Record):
     ngay: VnDate | None = None
     nam: int | None = Field(default=None, ge=1945, le=2100, validate_default=True)
     trich_yeu: tuple[Text, ...] = Field(min_length=1)
+    danh_so: Literal["I-", "I."] | None = None
+    cap_dau: LevelKind | None = None
     chi_tieu: tuple[Target, ...] = ()
     nhiem_vu: tuple[TaskGroup, ...] = ()
     phan_cong: tuple[Assignment, ...] = ()
@@ -375,6 +383,29 @@ class OfficialDocument(Record):
                     )
         return value
 
+    @field_validator("noi_dung")
+    @classmethod
+    def _numbering(cls, value: tuple[Block, ...], info: ValidationInfo) -> tuple[Block, ...]:
+        groups = {g.id: g for g in info.data.get("nhiem_vu", ())}
+        top = info.data.get("cap_dau") or "I."
+        found = numbering_problem(value, top, groups, len(info.data.get("phan_cong", ())))
+        if found is not None:
+            path, message = found
+            raise PydanticCustomError("numbering", "{message}", {"path": path, "message": message})
+        return value
+
+    @field_validator("danh_so")
+    @classmethod
+    def _numbering_style(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value == "I-" and info.data.get("khoi") == "nha_nuoc":
+            raise PydanticCustomError(
+                "numbering_style",
+                "Văn bản hành chính nhà nước đánh số “I.”, “1.” (có dấu chấm, Nghị định "
+                "30/2020); kiểu “I-”, “1-” chỉ dùng trong văn bản của Đảng. Bỏ trường "
+                'danh_so hoặc ghi danh_so: "I.".',
+            )
+        return value
+
     @field_validator("chu_ky")
     @classmethod
     def _authority_of_family(cls, value: Signature, info: ValidationInfo) -> Signature:
@@ -438,3 +469,55 @@ def _walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
         yield block
         if isinstance(block, Section):
             yield from _walk(block.noi_dung)
+
+
+def numbering_problem(
+    blocks: tuple[Block, ...],
+    kind: str | None,
+    groups: dict[str, TaskGroup],
+    assignments: int,
+    path: tuple[str | int, ...] = (),
+) -> tuple[tuple[str | int, ...], str] | None:
+    """Return (path of the block, message) for the first item the levels cannot number.
+
+    ``kind`` is the kind of the numbered items of ``blocks`` (None: past the sixth level).
+    """
+    count = 0
+    for index, block in enumerate(blocks):
+        here = (*path, index)
+        if isinstance(block, AssignmentsBlock):
+            numbered = assignments
+        elif isinstance(block, TasksBlock):
+            group = groups.get(block.nhiem_vu)
+            numbered = 1 if group is not None and group.ten else 0
+        else:
+            numbered = 1 if isinstance(block, Section | Clause) else 0
+        if not numbered:
+            continue
+        key = "muc" if isinstance(block, Section) else _block_kind(block) or "muc"
+        if kind is None:
+            return (*here, key), (
+                "Mục này ở cấp thứ bảy: văn bản chỉ đánh số đến sáu cấp (I. / 1. / 1.1. / "
+                "a) / - / +). Gộp bớt một cấp, hoặc viết nội dung này thành đoạn văn (doan) "
+                "hay gạch đầu dòng (gach) của mục trên."
+            )
+        count += numbered
+        limit = MAX_ITEMS.get(kind)
+        if limit is not None and count > limit:
+            return (*here, key), (
+                f"Cấp “{kind}” chỉ đánh được {limit} mục (a đến y); mục này là mục thứ "
+                f"{count}. Chia bớt thành nhiều mục cấp trên, hoặc dùng cấp “(1)”."
+            )
+        if isinstance(block, Section):
+            below = block.cap_duoi or kind_below(kind)
+            if block.cap_duoi is not None and kind_rank(block.cap_duoi) <= kind_rank(kind):
+                return (*here, "cap_duoi"), (
+                    f"Cấp dưới “{block.cap_duoi}” phải thấp hơn cấp của mục này (“{kind}”): "
+                    "thứ tự các cấp là I. / 1. / 1.1. / a) / - / +."
+                )
+            found = numbering_problem(
+                block.noi_dung, below, groups, assignments, (*here, "noi_dung")
+            )
+            if found is not None:
+                return found
+    return None
