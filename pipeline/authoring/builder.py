@@ -45,7 +45,9 @@ class TemplateSpec:
     stem: str
     profile_id: str
     title: str
-    kind: str = "plan"  # "plan": header, body, Nơi nhận and signature; "list": distribution list
+    # "plan": header, body, Nơi nhận and signature; "list": distribution list;
+    # "letter": công văn (V/v under the number, no type name, Kính gửi); "report".
+    kind: str = "plan"
 
 
 BUILTIN = (
@@ -55,6 +57,8 @@ BUILTIN = (
     TemplateSpec("dang-ke-hoach", "party_hd05_2026", "Kế hoạch (văn bản của Đảng)"),
     TemplateSpec("nha-nuoc-chuong-trinh", "state_nd30_2020", "Chương trình (văn bản hành chính)"),
     TemplateSpec("nha-nuoc-ke-hoach", "state_nd30_2020", "Kế hoạch (văn bản hành chính)"),
+    TemplateSpec("dang-cong-van", "party_hd05_2026", "Công văn (văn bản của Đảng)", "letter"),
+    TemplateSpec("nha-nuoc-cong-van", "state_nd30_2020", "Công văn (văn bản hành chính)", "letter"),
     TemplateSpec("dang-danh-sach-noi-nhan", "party_hd05_2026", "Danh sách nơi nhận (Đảng)", "list"),
     TemplateSpec(
         "nha-nuoc-danh-sach-noi-nhan", "state_nd30_2020", "Danh sách nơi nhận (hành chính)", "list"
@@ -119,7 +123,7 @@ def _borderless_table(
     return cells
 
 
-def _header_block(document: Document, profile: Profile) -> None:
+def _header_block(document: Document, profile: Profile, letter: bool = False) -> None:
     left_w, right_w = profile.column_widths_mm["header"]
     (top_left, top_right), (bottom_left, bottom_right) = _borderless_table(
         document, (left_w, right_w), rows=2
@@ -142,7 +146,22 @@ def _header_block(document: Document, profile: Profile) -> None:
         _para(top_right, "VB Tieu ngu", TIEU_NGU)
         _line(top_right, LINE_TIEU_NGU, right_w)
     _para(bottom_left, "VB So ky hieu", "{{ so_ky_hieu }}")
+    if letter:  # công văn: the summary ("V/v …") under the number
+        _para(bottom_left, "VB Trich yeu cong van", "{%p for l in trich_yeu %}")
+        _para(bottom_left, "VB Trich yeu cong van", "{{ l }}")
+        _para(bottom_left, "VB Trich yeu cong van", "{%p endfor %}")
     _para(bottom_right, "VB Ngay thang", "{{ dia_danh_ngay }}")
+
+
+def _addressee_block(document: Document) -> None:
+    """Add the "Kính gửi:" lines (none when the record has no addressee)."""
+    _para(document, "VB Kinh gui", "{%p for k in kinh_gui %}")
+    _para(document, "VB Kinh gui", "{%p if k.kieu == 'kinh_gui' %}")
+    _para(document, "VB Kinh gui", "{{r k.runs|runs }}")
+    _para(document, "VB Kinh gui", "{%p else %}")
+    _para(document, "VB Kinh gui muc", "{{r k.runs|runs }}")
+    _para(document, "VB Kinh gui", "{%p endif %}")
+    _para(document, "VB Kinh gui", "{%p endfor %}")
 
 
 def _title_block(document: Document) -> None:
@@ -167,6 +186,8 @@ def body_block(document: Document, extra: Callable[[Document], None] | None = No
         _para(document, f"VB Muc {level}", "{{r b.runs|runs }}")
     _para(document, "VB Noi dung", "{%p elif b.kieu == 'doan_cuoi' %}")
     _para(document, "VB Doan cuoi", "{{r b.runs|runs }}")
+    _para(document, "VB Noi dung", "{%p elif b.kieu == 'giua' %}")
+    _para(document, "VB Giua", "{{r b.runs|runs }}")
     _para(document, "VB Noi dung", "{%p elif b.kieu == 'bang' %}")
     _para(document, "VB Noi dung", "{{p b.bang|bang }}")
     if extra is not None:
@@ -184,8 +205,8 @@ def _closing_block(document: Document, profile: Profile) -> None:
     row_props = document.tables[-1].rows[0]._tr.get_or_add_trPr()
     row_props.append(OxmlElement("w:cantSplit"))
     _para(left, "VB Noi nhan nhan", "Nơi nhận:")
-    _para(left, "VB Noi nhan", "{%p for d in noi_nhan %}")
-    _para(left, "VB Noi nhan", "{{ d }}")
+    _para(left, "VB Noi nhan", "{%p for d in noi_nhan_dong %}")
+    _para(left, "VB Noi nhan", "{{r d|runs }}")
     _para(left, "VB Noi nhan", "{%p endfor %}")
     signature_stack(right)
 
@@ -288,8 +309,12 @@ def build_template(spec: TemplateSpec) -> bytes:
     document._body.clear_content()
     add_styles(document, profile)
     _page_setup(document, profile)
-    _header_block(document, profile)
-    if spec.kind == "list":
+    _header_block(document, profile, letter=spec.kind == "letter")
+    if spec.kind == "letter":
+        _addressee_block(document)
+        body_block(document)
+        _closing_block(document, profile)
+    elif spec.kind == "list":
         _list_block(document)
     elif spec.kind == "report":
         from pipeline.authoring.report import report_body_block  # it imports this module
@@ -299,6 +324,7 @@ def build_template(spec: TemplateSpec) -> bytes:
         _closing_block(document, profile)
     else:
         _title_block(document)
+        _addressee_block(document)
         body_block(document)
         _closing_block(document, profile)
     props = document.core_properties

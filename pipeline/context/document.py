@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.context.distribution import distribution_lines
+from pipeline.context.distribution import distribution_lines, distribution_runs, plain_lines
 from pipeline.context.inline import Run, parse_inline
 from pipeline.formatting import (
     NumberingStyle,
@@ -21,9 +21,11 @@ from pipeline.formatting import (
     short_date,
 )
 from pipeline.models.document import (
+    Article,
     AssignmentsBlock,
     Block,
     Bullet,
+    CentredLine,
     Clause,
     OfficialDocument,
     Paragraph,
@@ -54,7 +56,8 @@ class BodyLine:
     """One paragraph of the body (or one table), with the style it takes.
 
     ``kieu`` is one of: "doan" (body text), "doan_cuoi" (the last body paragraph, kept
-    with the signature), "muc1".."muc4" (headings by level), "bang" (a table).
+    with the signature), "muc1".."muc4" (headings by level), "bang" (a table), "giua"
+    (a bold centred line: "QUYẾT ĐỊNH:").
     """
 
     kieu: str
@@ -108,6 +111,10 @@ class DocumentContext:
     noi_nhan: tuple[str, ...]
     chu_ky: SignatureLines
     minh_hoa: tuple[str, ...] = field(default=())
+    #: Nơi nhận lines as runs (inline emphasis); ``noi_nhan`` is their plain text.
+    noi_nhan_dong: tuple[tuple[Run, ...], ...] = ()
+    #: "Kính gửi:" lines: kieu "kinh_gui" (centred) then "kinh_gui_muc" (one per recipient).
+    kinh_gui: tuple[BodyLine, ...] = ()
 
 
 def build_document_context(doc: OfficialDocument) -> DocumentContext:
@@ -115,6 +122,7 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
     profile = doc.profile
     organ = doc.co_quan
     type_abbr = profile.type_abbreviation(doc.loai) or ""
+    distribution = distribution_lines(doc.noi_nhan, profile)
     return DocumentContext(
         the_thuc=profile.id,
         khoi=doc.khoi,
@@ -123,23 +131,65 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         so_ky_hieu=number_line(profile.family, doc.so, type_abbr, organ.viet_tat),
         dia_danh_ngay=date_line(organ.dia_danh, doc.ngay, doc.issued_year),
         ten_loai=doc.ten_loai or doc.loai.upper(),
-        trich_yeu=doc.trich_yeu,
+        trich_yeu=_letter_summary(doc.trich_yeu, profile.letter_summary_prefix)
+        if profile.is_letter(doc.loai)
+        else doc.trich_yeu,
         phan_cach_trich_yeu="-----" if profile.separators.summary == "hyphens" else "",
         noi_dung=_mark_last(
-            tuple(_Body(doc, profile).lines(doc.noi_dung, _Level(doc.cap_dau or "I.")))
+            (
+                *_Body(doc, profile).lines(doc.noi_dung, _Level(doc.cap_dau or "I.")),
+                *(BodyLine("doan", parse_inline(note)) for note in doc.ghi_chu_cuoi),
+            ),
+            profile.body.end_marker,
         ),
         noi_nhan_nhan=profile.noi_nhan.label,
-        noi_nhan=distribution_lines(doc.noi_nhan, profile),
+        noi_nhan=plain_lines(distribution),
+        noi_nhan_dong=distribution_runs(distribution),
+        kinh_gui=addressee_lines(doc.kinh_gui, profile),
         chu_ky=signature_lines(doc.chu_ky, profile),
         minh_hoa=doc.minh_hoa,
     )
 
 
-def _mark_last(lines: tuple[BodyLine, ...]) -> tuple[BodyLine, ...]:
-    """Mark the last body paragraph "doan_cuoi": it is kept on the page of the signature."""
-    if lines and lines[-1].kieu == "doan":
-        return (*lines[:-1], BodyLine("doan_cuoi", lines[-1].runs))
-    return lines
+def _mark_last(lines: tuple[BodyLine, ...], end_marker: str = "") -> tuple[BodyLine, ...]:
+    """Mark the last body paragraph "doan_cuoi": it is kept on the page of the signature.
+
+    With ``end_marker`` "./." (State documents) the paragraph ends with it: added after
+    the text, or in place of its final full stop.
+    """
+    if not lines or lines[-1].kieu != "doan":
+        return lines
+    runs = lines[-1].runs
+    if end_marker == "./." and runs and not runs[-1].text.endswith("./."):
+        last = runs[-1]
+        text = last.text[:-1] if last.text.endswith(".") else last.text.rstrip(";:,")
+        runs = (*runs[:-1], Run(text + end_marker, last.bold, last.italic))
+    return (*lines[:-1], BodyLine("doan_cuoi", runs))
+
+
+def _letter_summary(lines: tuple[str, ...], prefix: str) -> tuple[str, ...]:
+    """Return a công văn's summary with the profile's prefix ("V/v ") unless typed."""
+    if not prefix or not lines or lines[0].lower().startswith(prefix.lower()):
+        return lines
+    return (prefix + lines[0], *lines[1:])
+
+
+def addressee_lines(addressees: tuple[str, ...], profile: Profile) -> tuple[BodyLine, ...]:
+    """Return the "Kính gửi:" lines: one line for one addressee, else the label, then
+    one "- …;" line each, the last ending with "." (the label italic in Party documents)."""
+    if not addressees:
+        return ()
+    label = Run("Kính gửi:", italic=profile.family == "party")
+    if len(addressees) == 1:
+        return (BodyLine("kinh_gui", (label, Run(" "), *parse_inline(addressees[0]))),)
+    items = [
+        BodyLine(
+            "kinh_gui_muc",
+            parse_inline("- " + _ended(name, "." if i == len(addressees) - 1 else ";")),
+        )
+        for i, name in enumerate(addressees)
+    ]
+    return (BodyLine("kinh_gui", (label,)), *items)
 
 
 def signature_lines(sig: Signature, profile: Profile) -> SignatureLines:
@@ -197,6 +247,7 @@ class _Body:
         self.profile = profile
         self.style = numbering_style(doc, profile)
         self.groups = {group.id: group for group in doc.nhiem_vu}
+        self.articles = 0
 
     def label(self, level: _Level, number: int) -> str:
         return level_label(self.style, level.kind, number, level.parent)
@@ -214,6 +265,13 @@ class _Body:
             elif isinstance(block, Section | Clause):
                 counter += 1
                 yield from self._numbered(block, level, counter)
+            elif isinstance(block, Article):
+                self.articles += 1
+                label = f"{block.so} " if block.so else f"Điều {self.articles}. "
+                yield BodyLine("doan", (Run(label, bold=True), *parse_inline(block.dieu)))
+                yield from self.lines(block.noi_dung, _Level("1."))
+            elif isinstance(block, CentredLine):
+                yield BodyLine("giua", parse_inline(block.giua))
             elif isinstance(block, AssignmentsBlock):
                 for assignment in self.doc.phan_cong:
                     counter += 1

@@ -131,12 +131,20 @@ class Distribution(Record):
     ``luu`` is what follows "Lưu" on the archive line: "VT, VP" (State:
     "- Lưu: VT, VP."), "Văn phòng Đảng uỷ" (Party: "- Lưu Văn phòng Đảng uỷ.").
     An empty ``luu`` gives the bare "- Lưu.".
+
+    Items are printed in the order written (``thu_tu: the_thuc`` puts the recipients
+    reported to first), each ending with the profile's mark or ``dau_muc`` (";" or ",");
+    item text may carry **bold** and *italic*. ``sau_luu`` holds the lines printed under
+    the archive line as written ("09 KH", "(25b)").
     """
 
     danh_ba: Text | None = None
     cac_noi: tuple[DistributionItem, ...] = ()
     luu: str | None = None
     so_ban_luu: int | None = Field(default=None, ge=0)
+    dau_muc: Literal[";", ","] | None = None
+    thu_tu: Literal["nhu_ghi", "the_thuc"] = "nhu_ghi"
+    sau_luu: tuple[Text, ...] = ()
 
     def recipients(self) -> tuple[Recipient, ...]:
         """Return the items as recipients (plain names become recipients)."""
@@ -162,6 +170,22 @@ class Clause(Record):
 
     y: Text
     so: Text | None = None
+
+
+class Article(Record):
+    """An article of a Quyết định ("**Điều 1.** Ban hành kèm theo …"), numbered in order;
+    ``so`` states its label by hand; its clauses (``noi_dung``) are numbered "1.", "2."."""
+
+    dieu: Text
+    so: Text | None = None
+    noi_dung: tuple[Block, ...] = ()
+
+
+class CentredLine(Record):
+    """A bold centred line in the body ("QUYẾT ĐỊNH:", the signer's authority of a
+    Quyết định: "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ TÂN LẬP")."""
+
+    giua: Text
 
 
 class Bullet(Record):
@@ -215,7 +239,18 @@ class Section(Record):
     noi_dung: tuple[Block, ...] = ()
 
 
-_BLOCK_KEYS = ("doan", "muc", "y", "gach", "bang", "chi_tieu", "nhiem_vu", "phan_cong")
+_BLOCK_KEYS = (
+    "doan",
+    "muc",
+    "y",
+    "gach",
+    "bang",
+    "chi_tieu",
+    "nhiem_vu",
+    "phan_cong",
+    "dieu",
+    "giua",
+)
 
 
 def _block_kind(value: Any) -> str | None:
@@ -244,6 +279,8 @@ Block = Annotated[
         | Annotated[TargetsBlock, Tag("chi_tieu")]
         | Annotated[TasksBlock, Tag("nhiem_vu")]
         | Annotated[AssignmentsBlock, Tag("phan_cong")]
+        | Annotated[Article, Tag("dieu")]
+        | Annotated[CentredLine, Tag("giua")]
     ),
     Discriminator(
         _block_kind,
@@ -275,11 +312,13 @@ class OfficialDocument(Record):
     chi_tieu: tuple[Target, ...] = ()
     nhiem_vu: tuple[TaskGroup, ...] = ()
     phan_cong: tuple[Assignment, ...] = ()
+    kinh_gui: tuple[Text, ...] = ()
     noi_dung: tuple[Block, ...] = Field(min_length=1)
+    ghi_chu_cuoi: tuple[Text, ...] = ()
     chu_ky: Signature
     noi_nhan: Distribution = Distribution()
 
-    @field_validator("trich_yeu", mode="before")
+    @field_validator("trich_yeu", "kinh_gui", "ghi_chu_cuoi", mode="before")
     @classmethod
     def _summary_lines(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -462,12 +501,13 @@ class OfficialDocument(Record):
 
 
 Section.model_rebuild()
+Article.model_rebuild()
 
 
 def _walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
     for block in blocks:
         yield block
-        if isinstance(block, Section):
+        if isinstance(block, Section | Article):
             yield from _walk(block.noi_dung)
 
 
@@ -490,6 +530,13 @@ def numbering_problem(
         elif isinstance(block, TasksBlock):
             group = groups.get(block.nhiem_vu)
             numbered = 1 if group is not None and group.ten else 0
+        elif isinstance(block, Article):
+            found = numbering_problem(
+                block.noi_dung, "1.", groups, assignments, (*here, "noi_dung")
+            )
+            if found is not None:
+                return found
+            continue
         else:
             numbered = 1 if isinstance(block, Section | Clause) else 0
         if not numbered:
