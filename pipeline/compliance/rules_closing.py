@@ -59,8 +59,13 @@ def check_party_title(ctx: CheckContext) -> list[Issue]:
 
 def _items(ctx: CheckContext) -> list[Para]:
     items = list(ctx.layout.items)
-    while items and not items[-1].text.startswith("-") and _DRAFTER.match(items[-1].text):
-        items.pop()  # the drafter's code and copies (box 12) closes the block
+    archived = any(p.text.startswith("- Lưu") for p in items)
+    while items and not items[-1].text.startswith("-"):
+        if not archived and not _DRAFTER.match(items[-1].text):
+            break
+        # The drafter's code and copies (box 12: "TP.05", "09 KH", "(25b)") close the
+        # block under the archive line.
+        items.pop()
     return items
 
 

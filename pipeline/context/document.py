@@ -268,7 +268,9 @@ class _Body:
             elif isinstance(block, Article):
                 self.articles += 1
                 label = f"{block.so} " if block.so else f"Điều {self.articles}. "
-                yield BodyLine("doan", (Run(label, bold=True), *parse_inline(block.dieu)))
+                # NĐ 30: "Điều", its number and its title are bold.
+                runs = (Run(label, bold=True), *parse_inline(block.dieu, bold=True))
+                yield BodyLine("doan", runs)
                 yield from self.lines(block.noi_dung, _Level("1."))
             elif isinstance(block, CentredLine):
                 yield BodyLine("giua", parse_inline(block.giua))

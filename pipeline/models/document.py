@@ -173,8 +173,9 @@ class Clause(Record):
 
 
 class Article(Record):
-    """An article of a Quyết định ("**Điều 1.** Ban hành kèm theo …"), numbered in order;
-    ``so`` states its label by hand; its clauses (``noi_dung``) are numbered "1.", "2."."""
+    """An article of a Quyết định: "Điều 1." and its title, bold (NĐ 30), numbered in
+    order; ``so`` states its label by hand; under it, its paragraphs and clauses
+    (``noi_dung``; clauses numbered "1.", "2.")."""
 
     dieu: Text
     so: Text | None = None
