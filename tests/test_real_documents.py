@@ -373,7 +373,36 @@ def test_numbering_style_i_dash_is_refused_in_state_documents(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    "name", ["ke-hoach-ubnd-0129", "cong-van-ubnd", "quyet-dinh-ubnd", "ket-luan-dang-2025"]
+    "name",
+    [
+        "ke-hoach-ubnd-0129",
+        "cong-van-ubnd",
+        "quyet-dinh-ubnd",
+        "ket-luan-dang-2025",
+        "ke-hoach-lien-tich",
+    ],
 )
 def test_every_example_passes_the_check(built: dict[str, Path], name: str) -> None:
     assert not check_docx(built[name].read_bytes()).failing("error")
+
+
+def test_joint_document_signers_side_by_side(built: dict[str, Path]) -> None:
+    document = _open(built, "ke-hoach-lien-tich")
+    table = next(t for t in document.tables if "Đinh Thị Lan" in t.rows[0].cells[0].text)
+    left, right = table.rows[0].cells
+    assert _lines(document, left) == [
+        ("TM. BAN THƯỜNG TRỰC", True, False),
+        ("CHỦ TỊCH", True, False),
+        ("Đinh Thị Lan", True, False),
+    ]
+    assert _lines(document, right) == [
+        ("TM. ỦY BAN NHÂN DÂN", True, False),
+        ("KT. CHỦ TỊCH", True, False),
+        ("PHÓ CHỦ TỊCH", True, False),
+        ("Lê Văn Bình", True, False),
+    ]
+    # Blank lines under the shorter block: both names stand on the same line.
+    assert len(left.paragraphs) == len(right.paragraphs)
+    assert left.paragraphs[-1].text == "Đinh Thị Lan"
+    # Nơi nhận follows, its signature cell left empty.
+    assert not _signature_cell(document).text.strip()

@@ -199,6 +199,10 @@ def body_block(document: Document, extra: Callable[[Document], None] | None = No
 
 
 def _closing_block(document: Document, profile: Profile) -> None:
+    # A joint document: every signer side by side above Nơi nhận.
+    _para(document, "VB Noi dung", "{%p if lien_tich %}")
+    _para(document, "VB Noi dung", "{{p lien_tich|chu_ky_lien_tich }}")
+    _para(document, "VB Noi dung", "{%p endif %}")
     ((left, right),) = _borderless_table(document, profile.column_widths_mm["closing"], rows=1)
     # Never split Nơi nhận and the signature across pages; the last body paragraph
     # ("VB Doan cuoi", keep with next) stays with them, so they never stand alone.
@@ -208,7 +212,9 @@ def _closing_block(document: Document, profile: Profile) -> None:
     _para(left, "VB Noi nhan", "{%p for d in noi_nhan_dong %}")
     _para(left, "VB Noi nhan", "{{r d|runs }}")
     _para(left, "VB Noi nhan", "{%p endfor %}")
+    _para(right, "VB Chuc vu", "{%p if not lien_tich %}")
     signature_stack(right)
+    _para(right, "VB Chuc vu", "{%p endif %}")
 
 
 def signature_stack(cell: _Cell, signer: str = "chu_ky") -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.context.distribution import distribution_lines, distribution_runs, plain_lines
 from pipeline.context.inline import Run, parse_inline
@@ -115,6 +115,9 @@ class DocumentContext:
     noi_nhan_dong: tuple[tuple[Run, ...], ...] = ()
     #: "Kính gửi:" lines: kieu "kinh_gui" (centred) then "kinh_gui_muc" (one per recipient).
     kinh_gui: tuple[BodyLine, ...] = ()
+    #: A joint document's signature blocks, side by side, left to right (the co-signers,
+    #: then ``chu_ky``, the lead body, on the right); empty for one signer.
+    lien_tich: tuple[SignatureLines, ...] = ()
 
 
 def build_document_context(doc: OfficialDocument) -> DocumentContext:
@@ -147,6 +150,11 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         noi_nhan_dong=distribution_runs(distribution),
         kinh_gui=addressee_lines(doc.kinh_gui, profile),
         chu_ky=signature_lines(doc.chu_ky, profile),
+        lien_tich=_side_by_side(
+            tuple(signature_lines(s, profile) for s in (*doc.lien_tich, doc.chu_ky))
+        )
+        if doc.lien_tich
+        else (),
         minh_hoa=doc.minh_hoa,
     )
 
@@ -165,6 +173,18 @@ def _mark_last(lines: tuple[BodyLine, ...], end_marker: str = "") -> tuple[BodyL
         text = last.text[:-1] if last.text.endswith(".") else last.text.rstrip(";:,")
         runs = (*runs[:-1], Run(text + end_marker, last.bold, last.italic))
     return (*lines[:-1], BodyLine("doan_cuoi", runs))
+
+
+def _side_by_side(blocks: tuple[SignatureLines, ...]) -> tuple[SignatureLines, ...]:
+    """Return the blocks with empty lines added under the shorter ones, so that the
+    names of a joint document stand on one level."""
+    most = max(len(block.dong) for block in blocks)
+    return tuple(
+        replace(
+            block, dong=(*block.dong, *[SignatureLine("chuc_vu", ())] * (most - len(block.dong)))
+        )
+        for block in blocks
+    )
 
 
 def _letter_summary(lines: tuple[str, ...], prefix: str) -> tuple[str, ...]:

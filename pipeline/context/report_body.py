@@ -76,6 +76,7 @@ class ReportContext:
     minh_hoa: tuple[str, ...]
     noi_nhan_dong: tuple[tuple[Run, ...], ...] = ()
     kinh_gui: tuple[BodyLine, ...] = ()
+    lien_tich: tuple[SignatureLines, ...] = ()
 
 
 def _context(header: DocumentContext, lines: list[ReportLine]) -> ReportContext:

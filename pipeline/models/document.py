@@ -317,6 +317,7 @@ class OfficialDocument(Record):
     noi_dung: tuple[Block, ...] = Field(min_length=1)
     ghi_chu_cuoi: tuple[Text, ...] = ()
     chu_ky: Signature
+    lien_tich: tuple[Signature, ...] = ()
     noi_nhan: Distribution = Distribution()
 
     @field_validator("trich_yeu", "kinh_gui", "ghi_chu_cuoi", mode="before")
@@ -473,6 +474,31 @@ class OfficialDocument(Record):
                 "{message}",
                 {"field": "dong" if value.dong else "quyen_han", "message": problem[0]},
             )
+        return value
+
+    @field_validator("lien_tich")
+    @classmethod
+    def _joint_signers(
+        cls, value: tuple[Signature, ...], info: ValidationInfo
+    ) -> tuple[Signature, ...]:
+        # A joint document may join bodies of both families: each block follows the
+        # rules of the family its first authority line belongs to.
+        for index, signer in enumerate(value):
+            lines = signer.lines()
+            first = next((authority_prefix(line.dong) for line in lines), None)
+            family = "party" if first in {"T/M", "K/T", "T/L"} else "state"
+            if first is None and info.data.get("khoi") == "dang":
+                family = "party"
+            problem = stack_problem(lines, family)
+            if problem is not None:
+                raise PydanticCustomError(
+                    "authority",
+                    "{message}",
+                    {
+                        "path": (index, "dong" if signer.dong else "quyen_han"),
+                        "message": problem[0],
+                    },
+                )
         return value
 
     @field_validator("nam")

@@ -26,6 +26,7 @@ LABELS: dict[str, str] = {
     "chuc_vu": "Chức vụ người ký",
     "ho_ten": "Họ tên người ký",
     "dong": "Các dòng chữ ký (trên họ tên)",
+    "lien_tich": "Chữ ký của các cơ quan cùng ban hành (liên tịch)",
     "dam": "In đậm",
     "nghieng": "In nghiêng",
     "noi_nhan": "Nơi nhận",
