@@ -173,6 +173,25 @@ def test_party_numbering_style_chosen_per_document(built: dict[str, Path]) -> No
     assert any(t.startswith("1. Đảng uỷ Uỷ ban nhân dân xã") for t in texts)
 
 
+def test_parenthesised_list_bold_number_and_name_only_collective(
+    built: dict[str, Path],
+) -> None:
+    document = _open(built, "thong-bao-dang-2026")
+    texts = _texts(document)
+    start = texts.index("2. Các cấp uỷ, chi bộ tập trung:")
+    assert texts[start - 1].startswith("1. Ghi nhận kết quả")
+    assert texts[start + 1].startswith("(1) hoàn thành số hoá")
+    assert texts[start + 2].startswith("(2) duy trì sinh hoạt")
+    resolver = StyleResolver(document)
+    first = next(p for p in document.paragraphs if p.text.startswith("1. Ghi nhận"))
+    runs = [(r.text, bool(resolver.run_format(first._p, r._r).bold)) for r in first.runs if r.text]
+    assert runs[0] == ("1.", True) and not runs[1][1]
+    assert _lines(document, _signature_cell(document)) == [
+        ("T/M BAN THƯỜNG VỤ", True, False),
+        ("Nguyễn Văn Thành", True, False),
+    ]
+
+
 def test_point_letters_go_d_then_dd(tmp_path: Path) -> None:
     items = "".join(f"          - y: Ý {n}.\n" for n in range(1, 7))
     lines = PLAN.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -380,6 +399,7 @@ def test_numbering_style_i_dash_is_refused_in_state_documents(tmp_path: Path) ->
         "quyet-dinh-ubnd",
         "ket-luan-dang-2025",
         "ke-hoach-lien-tich",
+        "thong-bao-dang-2026",
     ],
 )
 def test_every_example_passes_the_check(built: dict[str, Path], name: str) -> None:
