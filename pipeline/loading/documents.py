@@ -67,15 +67,16 @@ def numbers_as_typed(data: Any, typed: dict[PathKey, str]) -> None:
 def changed_numbers(data: Any, typed: dict[PathKey, str]) -> list[tuple[PathKey, str]]:
     """Return (path, message) for each unquoted value YAML read as a different number.
 
-    ``010`` is octal 8 for YAML, ``1_000`` is 1000: what the person typed would be
-    silently changed. Such a value is refused, with how to write it.
+    ``010`` is octal 8 for YAML (the person meant ten), ``1:20`` is 80: what the person
+    typed would be silently changed. Such a value is refused, with how to write it;
+    ``02`` (2 either way) is not.
     """
     out = []
     for path, text in typed.items():
         if path and path[-1] in TEXT_NUMBER_KEYS:
             continue
         value = _at(data, path)
-        if isinstance(value, int) and not isinstance(value, bool) and str(value) != text:
+        if isinstance(value, int) and not isinstance(value, bool) and _decimal(text) != value:
             out.append(
                 (
                     path,
@@ -86,6 +87,14 @@ def changed_numbers(data: Any, typed: dict[PathKey, str]) -> list[tuple[PathKey,
                 )
             )
     return out
+
+
+def _decimal(text: str) -> int | None:
+    """Return the number ``text`` means written in decimal ("02" → 2, "1_000" → 1000)."""
+    try:
+        return int(text.replace("_", ""), 10)
+    except ValueError:
+        return None
 
 
 def _at(data: Any, path: PathKey) -> Any:
