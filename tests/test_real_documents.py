@@ -107,6 +107,23 @@ def test_three_field_form_with_a_second_authority_is_no_longer_merged(tmp_path: 
     ]
 
 
+def test_three_field_form_typed_on_several_yaml_lines_prints_each_line(tmp_path: Path) -> None:
+    text = PLAN.read_text(encoding="utf-8").replace(
+        "  dong:\n    - TM. ỦY BAN NHÂN DÂN\n    - KT. CHỦ TỊCH\n    - PHÓ CHỦ TỊCH\n",
+        "  quyen_han: TM.\n  thay_mat: ỦY BAN NHÂN DÂN\n"
+        "  chuc_vu: |\n    KT. CHỦ TỊCH\n    PHÓ CHỦ TỊCH\n",
+    )
+    out = tmp_path / "ra.docx"
+    api.render_document(_write(tmp_path, text), out)
+    document = docx.Document(str(out))
+    assert [line[0] for line in _lines(document, _signature_cell(document))] == [
+        "TM. ỦY BAN NHÂN DÂN",
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Lê Văn Bình",
+    ]
+
+
 def test_a_line_s_emphasis_can_be_overridden(tmp_path: Path) -> None:
     text = PLAN.read_text(encoding="utf-8").replace(
         "    - PHÓ CHỦ TỊCH\n", "    - {dong: PHÓ CHỦ TỊCH, dam: false, nghieng: true}\n"
@@ -291,6 +308,19 @@ def test_noi_nhan_as_written(built: dict[str, Path]) -> None:
     first = closing.rows[0].cells[0].paragraphs[1]
     italic = [r.text for r in first.runs if resolver.run_format(first._p, r._r).italic]
     assert italic == ["(để b/c)"]
+
+
+def test_archive_line_as_written_and_kinh_trinh(tmp_path: Path) -> None:
+    text = PLAN.read_text(encoding="utf-8").replace(
+        "  luu: VT, KT (KH03)\n", '  dong_luu: "- Lưu: VT, NC (TP, Vinh)."\n'
+    )
+    text = text.replace("loai: Kế hoạch\n", "loai: Tờ trình\nkinh_trinh: Ủy ban nhân dân tỉnh\n")
+    record = load_document(_write(tmp_path, text))
+    context = api.build_document_context(record)
+    assert context.so_ky_hieu == "Số: 0129/TTr-UBND"
+    assert context.noi_nhan[-2:] == ("- Lưu: VT, NC (TP, Vinh).", "09 KH")
+    (line,) = context.kinh_gui
+    assert "".join(r.text for r in line.runs) == "Kính trình: Ủy ban nhân dân tỉnh"
 
 
 def test_party_items_end_with_commas_when_the_record_says(built: dict[str, Path]) -> None:

@@ -290,9 +290,9 @@ class _Finder:
 
 
 def _without_addressees(body: list[Para]) -> list[Para]:
-    """Return ``body`` without a leading "Kính gửi:" line and its "- …" items: they
-    are box 9a (công văn, tờ trình), not body paragraphs."""
-    if not body or not body[0].text.casefold().startswith("kính gửi"):
+    """Return ``body`` without a leading "Kính gửi:" ("Kính trình:") line and its
+    "- …" items: they are box 9a (công văn, tờ trình), not body paragraphs."""
+    if not body or not body[0].text.casefold().startswith(("kính gửi", "kính trình")):
         return body
     rest = body[1:]
     items = _dash_run(rest) if body[0].text.rstrip().endswith(":") else []

@@ -46,6 +46,8 @@ def ordered(dist: Distribution) -> tuple[Recipient, ...]:
 
 def archive_line(dist: Distribution, profile: Profile) -> str:
     """Return the archive line: "- Lưu: VT, VP." (State), "- Lưu Văn phòng." (Party)."""
+    if dist.dong_luu is not None:
+        return dist.dong_luu
     rules = profile.noi_nhan
     archive = rules.archive_default if dist.luu is None else dist.luu
     prefix = rules.archive_prefix if archive else rules.archive_prefix.rstrip(": ")
@@ -56,6 +58,8 @@ def archive_copies(dist: Distribution, profile: Profile) -> int:
     """Return the archive copies: as the record says, else one per unit on the line."""
     if dist.so_ban_luu is not None:
         return dist.so_ban_luu
+    if dist.dong_luu is not None:
+        return 1
     archive = profile.noi_nhan.archive_default if dist.luu is None else dist.luu
     if profile.family == "state" and archive:
         # "VT, NC (TP, Vinh)": the drafter's initials in brackets are not units.

@@ -148,7 +148,8 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         noi_nhan_nhan=profile.noi_nhan.label,
         noi_nhan=plain_lines(distribution),
         noi_nhan_dong=distribution_runs(distribution),
-        kinh_gui=addressee_lines(doc.kinh_gui, profile),
+        kinh_gui=addressee_lines(doc.kinh_gui, profile)
+        or addressee_lines(doc.kinh_trinh, profile, "Kính trình:"),
         chu_ky=signature_lines(doc.chu_ky, profile),
         lien_tich=_side_by_side(
             tuple(signature_lines(s, profile) for s in (*doc.lien_tich, doc.chu_ky))
@@ -194,12 +195,15 @@ def _letter_summary(lines: tuple[str, ...], prefix: str) -> tuple[str, ...]:
     return (prefix + lines[0], *lines[1:])
 
 
-def addressee_lines(addressees: tuple[str, ...], profile: Profile) -> tuple[BodyLine, ...]:
-    """Return the "Kính gửi:" lines: one line for one addressee, else the label, then
-    one "- …;" line each, the last ending with "." (the label italic in Party documents)."""
+def addressee_lines(
+    addressees: tuple[str, ...], profile: Profile, label_text: str = "Kính gửi:"
+) -> tuple[BodyLine, ...]:
+    """Return the "Kính gửi:" (or "Kính trình:") lines: one line for one addressee, else
+    the label, then one "- …;" line each, the last ending with "." (the label italic in
+    Party documents)."""
     if not addressees:
         return ()
-    label = Run("Kính gửi:", italic=profile.family == "party")
+    label = Run(label_text, italic=profile.family == "party")
     if len(addressees) == 1:
         return (BodyLine("kinh_gui", (label, Run(" "), *parse_inline(addressees[0]))),)
     items = [

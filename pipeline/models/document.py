@@ -134,8 +134,9 @@ class Distribution(Record):
 
     Items are printed in the order written (``thu_tu: the_thuc`` puts the recipients
     reported to first), each ending with the profile's mark or ``dau_muc`` (";" or ",");
-    item text may carry **bold** and *italic*. ``sau_luu`` holds the lines printed under
-    the archive line as written ("09 KH", "(25b)").
+    item text may carry **bold** and *italic*. ``dong_luu`` is the whole archive line as
+    written ("- Lưu: VT, NC (TP, Vinh)."), instead of the one made from ``luu``;
+    ``sau_luu`` holds the lines printed under it as written ("09 KH", "(25b)").
     """
 
     danh_ba: Text | None = None
@@ -144,6 +145,7 @@ class Distribution(Record):
     so_ban_luu: int | None = Field(default=None, ge=0)
     dau_muc: Literal[";", ","] | None = None
     thu_tu: Literal["nhu_ghi", "the_thuc"] = "nhu_ghi"
+    dong_luu: Text | None = None
     sau_luu: tuple[Text, ...] = ()
 
     def recipients(self) -> tuple[Recipient, ...]:
@@ -314,13 +316,14 @@ class OfficialDocument(Record):
     nhiem_vu: tuple[TaskGroup, ...] = ()
     phan_cong: tuple[Assignment, ...] = ()
     kinh_gui: tuple[Text, ...] = ()
+    kinh_trinh: tuple[Text, ...] = ()
     noi_dung: tuple[Block, ...] = Field(min_length=1)
     ghi_chu_cuoi: tuple[Text, ...] = ()
     chu_ky: Signature
     lien_tich: tuple[Signature, ...] = ()
     noi_nhan: Distribution = Distribution()
 
-    @field_validator("trich_yeu", "kinh_gui", "ghi_chu_cuoi", mode="before")
+    @field_validator("trich_yeu", "kinh_gui", "kinh_trinh", "ghi_chu_cuoi", mode="before")
     @classmethod
     def _summary_lines(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -422,6 +425,17 @@ class OfficialDocument(Record):
                         "Nội dung gọi chỉ tiêu {ids} nhưng phần chi_tieu không có các mã này.",
                         {"ids": ", ".join(missing)},
                     )
+        return value
+
+    @field_validator("kinh_trinh")
+    @classmethod
+    def _one_addressee_label(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if value and info.data.get("kinh_gui"):
+            raise PydanticCustomError(
+                "addressee_label",
+                "Văn bản ghi “Kính gửi” hoặc “Kính trình” (tờ trình), không ghi cả hai: "
+                "giữ kinh_gui hoặc kinh_trinh.",
+            )
         return value
 
     @field_validator("noi_dung")

@@ -42,6 +42,8 @@ LABELS: dict[str, str] = {
     "thu_tu": "Thứ tự nơi nhận",
     "sau_luu": "Các dòng dưới dòng lưu",
     "kinh_gui": "Kính gửi",
+    "kinh_trinh": "Kính trình",
+    "dong_luu": "Dòng lưu ghi nguyên văn",
     "ghi_chu_cuoi": "Ghi chú cuối nội dung",
     "danh_so": "Kiểu đánh số",
     "cap_dau": "Cấp đánh số đầu tiên",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from pipeline.models.common import Record, Text
@@ -59,6 +59,24 @@ class Signature(Record):
         default=(), validate_default=True
     )
     ho_ten: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lines_typed_on_several_lines(cls, data: Any) -> Any:
+        # "chuc_vu: |" with "KT. CHỦ TỊCH" and "PHÓ CHỦ TỊCH" on two lines of the YAML
+        # means two printed lines: the three-field form becomes the line form, before
+        # the text is folded onto one line.
+        if not isinstance(data, dict) or "dong" in data:
+            return data
+        old = {k: data.get(k) for k in ("quyen_han", "thay_mat", "chuc_vu")}
+        if not any(isinstance(v, str) and "\n" in v.strip() for v in old.values()):
+            return data
+        if not all(v is None or isinstance(v, str) for v in old.values()):
+            return data
+        authority = " ".join(v for v in (old["quyen_han"], old["thay_mat"]) if v)
+        lines = [*authority.splitlines(), *(old["chuc_vu"] or "").splitlines()]
+        rest = {k: v for k, v in data.items() if k not in old}
+        return {**rest, "dong": [line for line in lines if line.strip()]}
 
     @field_validator("dong")
     @classmethod
