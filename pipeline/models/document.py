@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from pipeline.formatting import MAX_ITEMS, Family, LevelKind, kind_below, kind_rank
+from pipeline.formatting import Family, LevelKind
 from pipeline.models.common import Record, Text, VnDate
 from pipeline.models.programme import Assignment, Target, TaskGroup
 from pipeline.models.registry import Addressee, Delivery, Purpose
@@ -441,6 +441,8 @@ class OfficialDocument(Record):
     @field_validator("noi_dung")
     @classmethod
     def _numbering(cls, value: tuple[Block, ...], info: ValidationInfo) -> tuple[Block, ...]:
+        from pipeline.models.numbering import numbering_problem  # it imports this module
+
         groups = {g.id: g for g in info.data.get("nhiem_vu", ())}
         top = info.data.get("cap_dau") or "I."
         found = numbering_problem(value, top, groups, len(info.data.get("phan_cong", ())))
@@ -550,62 +552,3 @@ def _walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
         yield block
         if isinstance(block, Section | Article):
             yield from _walk(block.noi_dung)
-
-
-def numbering_problem(
-    blocks: tuple[Block, ...],
-    kind: str | None,
-    groups: dict[str, TaskGroup],
-    assignments: int,
-    path: tuple[str | int, ...] = (),
-) -> tuple[tuple[str | int, ...], str] | None:
-    """Return (path of the block, message) for the first item the levels cannot number.
-
-    ``kind`` is the kind of the numbered items of ``blocks`` (None: past the sixth level).
-    """
-    count = 0
-    for index, block in enumerate(blocks):
-        here = (*path, index)
-        if isinstance(block, AssignmentsBlock):
-            numbered = assignments
-        elif isinstance(block, TasksBlock):
-            group = groups.get(block.nhiem_vu)
-            numbered = 1 if group is not None and group.ten else 0
-        elif isinstance(block, Article):
-            found = numbering_problem(
-                block.noi_dung, "1.", groups, assignments, (*here, "noi_dung")
-            )
-            if found is not None:
-                return found
-            continue
-        else:
-            numbered = 1 if isinstance(block, Section | Clause) else 0
-        if not numbered:
-            continue
-        key = "muc" if isinstance(block, Section) else _block_kind(block) or "muc"
-        if kind is None:
-            return (*here, key), (
-                "Mục này ở cấp thứ bảy: văn bản chỉ đánh số đến sáu cấp (I. / 1. / 1.1. / "
-                "a) / - / +). Gộp bớt một cấp, hoặc viết nội dung này thành đoạn văn (doan) "
-                "hay gạch đầu dòng (gach) của mục trên."
-            )
-        count += numbered
-        limit = MAX_ITEMS.get(kind)
-        if limit is not None and count > limit:
-            return (*here, key), (
-                f"Cấp “{kind}” chỉ đánh được {limit} mục (a đến y); mục này là mục thứ "
-                f"{count}. Chia bớt thành nhiều mục cấp trên, hoặc dùng cấp “(1)”."
-            )
-        if isinstance(block, Section):
-            below = block.cap_duoi or kind_below(kind)
-            if block.cap_duoi is not None and kind_rank(block.cap_duoi) <= kind_rank(kind):
-                return (*here, "cap_duoi"), (
-                    f"Cấp dưới “{block.cap_duoi}” phải thấp hơn cấp của mục này (“{kind}”): "
-                    "thứ tự các cấp là I. / 1. / 1.1. / a) / - / +."
-                )
-            found = numbering_problem(
-                block.noi_dung, below, groups, assignments, (*here, "noi_dung")
-            )
-            if found is not None:
-                return found
-    return None
