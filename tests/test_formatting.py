@@ -14,6 +14,8 @@ from pipeline.formatting import (
     DRAFT_GAP,
     date_line,
     date_words,
+    kind_below,
+    level_label,
     nfc,
     number_line,
     number_text,
@@ -154,3 +156,29 @@ def test_the_rules_read_at_run_time_are_the_rules_yaml() -> None:
     from pipeline.profiles import _rules, rules_from_yaml
 
     assert _rules() == rules_from_yaml()
+
+
+@pytest.mark.parametrize(
+    ("style", "kind", "number", "parent", "expected"),
+    [
+        ("party", "I.", 2, None, "II- "),
+        ("party_dot", "I.", 2, None, "II. "),
+        ("state", "1.", 3, None, "3. "),
+        ("party", "1.", 3, None, "3- "),
+        ("state", "1.1.", 1, 2, "2.1. "),
+        ("state", "a)", 5, None, "đ) "),
+        ("state", "-", 9, None, "- "),
+        ("state", "+", 1, None, "+ "),
+        ("party", "(1)", 4, None, "(4) "),
+    ],
+)
+def test_level_label(style: str, kind: str, number: int, parent: int | None, expected: str) -> None:
+    assert level_label(style, kind, number, parent) == expected  # type: ignore[arg-type]
+
+
+def test_six_levels_then_none() -> None:
+    kinds: list[str | None] = [None]
+    while (below := kind_below(kinds[-1])) is not None:
+        kinds.append(below)
+    assert kinds[1:] == ["I.", "1.", "1.1.", "a)", "-", "+"]
+    assert kind_below("(1)") == "-"
