@@ -26,7 +26,6 @@ def load_document(path: Path) -> OfficialDocument:
         "Tệp hồ sơ phải là một khối các trường (khoi, co_quan, loai, …), "
         "không phải danh sách hay một giá trị đơn.",
     )
-    numbers_as_typed(doc.data, doc.typed_numbers)
     changed = changed_numbers(doc.data, doc.typed_numbers)
     if changed:
         raise InputError(
@@ -44,26 +43,6 @@ def load_document(path: Path) -> OfficialDocument:
     return resolve_distribution(record, doc, roster_addressees)
 
 
-#: Keys whose value is text even when it looks like a number: document numbers
-#: ("0129") and labels stated by hand ("1.", which YAML reads as the float 1.0).
-TEXT_NUMBER_KEYS = frozenset({"so"})
-
-
-def numbers_as_typed(data: Any, typed: dict[PathKey, str]) -> None:
-    """Put back, in ``data``, the text typed for the numbers under :data:`TEXT_NUMBER_KEYS`.
-
-    YAML turns an unquoted ``so: 0204`` into 132 (octal) and ``so: 1.`` into 1.0; the
-    document must print what the person typed, never a changed number.
-    """
-    for path, text in typed.items():
-        if not path or path[-1] not in TEXT_NUMBER_KEYS:
-            continue
-        node = data
-        for key in path[:-1]:
-            node = node[key]
-        node[path[-1]] = text
-
-
 def changed_numbers(data: Any, typed: dict[PathKey, str]) -> list[tuple[PathKey, str]]:
     """Return (path, message) for each unquoted value YAML read as a different number.
 
@@ -73,8 +52,6 @@ def changed_numbers(data: Any, typed: dict[PathKey, str]) -> list[tuple[PathKey,
     """
     out = []
     for path, text in typed.items():
-        if path and path[-1] in TEXT_NUMBER_KEYS:
-            continue
         value = _at(data, path)
         if isinstance(value, int) and not isinstance(value, bool) and _decimal(text) != value:
             out.append(

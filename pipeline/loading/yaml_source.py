@@ -12,6 +12,11 @@ from pipeline.errors import InputError, Problem
 
 PathKey = tuple[str | int, ...]
 
+#: Keys whose value is text even when it looks like a number: document numbers
+#: ("0129", which YAML reads as the number 129, "0204" as octal 132) and labels
+#: stated by hand ("1.", which YAML reads as 1.0). What the person typed is kept.
+TEXT_NUMBER_KEYS = frozenset({"so"})
+
 
 @dataclass
 class YamlDocument:
@@ -20,8 +25,8 @@ class YamlDocument:
     source: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
-    #: What the person typed for each unquoted value YAML read as a number
-    #: (``so: 0204`` is octal 132 for YAML; here it is "0204").
+    #: What the person typed for each other unquoted value YAML read as a number
+    #: (``so_ban: 010`` is octal 8 for YAML; here it is "010").
     typed_numbers: dict[PathKey, str] = field(default_factory=dict)
 
     def line_of(self, path: PathKey) -> int:
@@ -53,12 +58,10 @@ class _Builder:
             # e.g. "2026-02-30" looks like a date but is not one: keep the text and let
             # the record's validation say what is wrong with it.
             return node.value
-        if (
-            isinstance(value, int | float)
-            and not isinstance(value, bool)
-            and isinstance(node, yaml.ScalarNode)
-            and not node.style
-        ):
+        plain = isinstance(node, yaml.ScalarNode) and not node.style
+        if plain and isinstance(value, int | float) and not isinstance(value, bool):
+            if path and path[-1] in TEXT_NUMBER_KEYS:
+                return node.value  # "so: 0204" is the text 0204, not YAML's octal 132
             self.typed_numbers[path] = node.value
         return value
 
