@@ -456,3 +456,11 @@ def test_joint_document_signers_side_by_side(built: dict[str, Path]) -> None:
     assert left.paragraphs[-1].text == "Đinh Thị Lan"
     # Nơi nhận follows, its signature cell left empty.
     assert not _signature_cell(document).text.strip()
+
+
+def test_yaml_keeps_what_was_typed_for_numbers() -> None:
+    from pipeline.loading.yaml_source import parse_yaml
+
+    doc = parse_yaml("so: 0204\nmuc: {so: 1.}\nso_ban: 010\nnam: 2026\nten: '07'\n", "x.yaml")
+    assert doc.data == {"so": "0204", "muc": {"so": "1."}, "so_ban": 8, "nam": 2026, "ten": "07"}
+    assert doc.typed_numbers == {("so_ban",): "010", ("nam",): "2026"}
