@@ -403,8 +403,12 @@ def test_seventh_numbering_level_is_a_problem_with_its_line(tmp_path: Path) -> N
 def test_unquoted_number_that_yaml_changes_is_refused(tmp_path: Path) -> None:
     text = PLAN.read_text(encoding="utf-8").replace("  ho_ten: Lê Văn Bình", "  ho_ten: 0204")
     text = text.replace("  sau_luu: [09 KH]", "  sau_luu: [09 KH]\n  so_ban_luu: 010")
+    lines = text.splitlines()
+    name_line = lines.index("  ho_ten: 0204") + 1
+    copies_line = lines.index("  so_ban_luu: 010") + 1
     output = _refused(tmp_path, text)
-    assert "Họ tên người ký (chu_ky.ho_ten)" in output
+    assert f"ho-so.yaml, dòng {name_line}: [Họ tên người ký (chu_ky.ho_ten)]" in output
+    assert f"ho-so.yaml, dòng {copies_line}: [Số bản lưu (noi_nhan.so_ban_luu)]" in output
     assert "YAML đọc “0204” (không có dấu ngoặc kép) thành số 132" in output
     assert "YAML đọc “010” (không có dấu ngoặc kép) thành số 8" in output
     assert "dấu ngoặc kép" in output
