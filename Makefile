@@ -14,9 +14,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## Render every example of inputs/ into build/.
+## Render every example of inputs/ into build/ (and the record examples of inputs/examples/van-ban/).
 build: venv
 	$(BIN)/vanban build inputs -o build
+	$(BIN)/vanban build inputs/examples/van-ban -o build/examples/van-ban
 
 ## Rebuild the rules read at run time and the built-in Word templates from the profiles.
 templates: venv

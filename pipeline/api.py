@@ -116,6 +116,8 @@ def template_name(doc: OfficialDocument) -> str:
         return doc.mau
     abbr = doc.profile.type_abbreviation(doc.loai) or ""
     family = "dang" if doc.khoi == "dang" else "nha-nuoc"
+    if doc.profile.is_letter(doc.loai):
+        return f"{family}-cong-van"
     return f"{family}-{_TYPE_SLUGS.get(abbr, 'ke-hoach')}"
 
 

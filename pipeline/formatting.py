@@ -78,14 +78,24 @@ def date_line(place: str, value: date | None, draft_year: int | None = None) -> 
     return f"{place}, ngày{DRAFT_GAP}tháng{DRAFT_GAP}năm {draft_year}"
 
 
-def number_line(family: Family, number: int | None, type_abbr: str, organ_abbr: str) -> str:
+def number_text_of(number: int | str) -> str:
+    """Return a document number as printed: as typed, a zero before a single digit.
+
+    ``"0129"`` stays ``"0129"``, ``"45"`` stays ``"45"``, ``5`` and ``"5"`` give ``"05"``.
+    """
+    text = str(number)
+    return f"0{text}" if len(text) == 1 else text
+
+
+def number_line(family: Family, number: int | str | None, type_abbr: str, organ_abbr: str) -> str:
     """Return the number-and-symbol line of a document.
 
     State (NĐ 30): ``Số: 12/KH-UBND``; Party: ``Số 05-CTr/HU``. A document type
     without an abbreviation (công văn) passes ``type_abbr=""``. A draft
-    (``number=None``) leaves the number blank for the clerk.
+    (``number=None``) leaves the number blank for the clerk. The number is text: its
+    leading zeros are kept (``"0129"`` → ``Số: 0129/KH-UBND``).
     """
-    num = DRAFT_GAP if number is None else f"{number:02d}"
+    num = DRAFT_GAP if number is None else number_text_of(number)
     if family == "state":
         symbol = f"{type_abbr}-{organ_abbr}" if type_abbr else organ_abbr
         return f"Số: {num}/{symbol}" if number is not None else f"Số:{num}/{symbol}"
@@ -111,6 +121,47 @@ def section_label(style: NumberingStyle, path: tuple[int, ...]) -> str:
     if level == 4:
         return f"{point_letter(path[3])}) "
     raise ValueError(f"numbering goes 4 levels deep, not {level}")
+
+
+#: The kinds of numbered items, outermost first: six levels (Nghị định 30/2020 Phụ lục I;
+#: Hướng dẫn 36/05-HD/VPTW). "(1)" is a parenthesised list, at the rank of "a)".
+LevelKind = Literal["I.", "1.", "1.1.", "a)", "-", "+", "(1)"]
+LADDER: tuple[LevelKind, ...] = ("I.", "1.", "1.1.", "a)", "-", "+")
+LEVEL_KINDS: tuple[LevelKind, ...] = (*LADDER, "(1)")
+#: Largest number of items a level can number: the point letters run out after "y".
+MAX_ITEMS = {"a)": len(POINT_LETTERS)}
+
+
+def kind_rank(kind: str) -> int:
+    """Return the depth (0-based) of a kind of numbered item: "I." 0 … "+" 5."""
+    return 3 if kind == "(1)" else LADDER.index(kind)  # type: ignore[arg-type,unused-ignore]
+
+
+def kind_below(kind: str | None) -> LevelKind | None:
+    """Return the kind of the items under ``kind`` (None: the top, "I."), None past "+"."""
+    if kind is None:
+        return LADDER[0]
+    rank = kind_rank(kind) + 1
+    return LADDER[rank] if rank < len(LADDER) else None
+
+
+def level_label(style: NumberingStyle, kind: str, number: int, parent: int | None = None) -> str:
+    """Return the label of the ``number``-th item of ``kind``: "II- ", "3. ", "2.1. ",
+    "đ) ", "- ", "+ ", "(4) ". ``parent`` is the number of the item above ("2" of "2.1.")."""
+    sep = "- " if style == "party" else ". "
+    if kind == "I.":
+        return f"{roman(number)}{sep}"
+    if kind == "1.":
+        return f"{number}{sep}"
+    if kind == "1.1.":
+        return f"{parent if parent is not None else 1}.{number}. "
+    if kind == "a)":
+        return f"{point_letter(number)}) "
+    if kind == "(1)":
+        return f"({number}) "
+    if kind in {"-", "+"}:
+        return f"{kind} "
+    raise ValueError(f"unknown kind of numbered item {kind!r}")
 
 
 def group_digits(integer_part: str) -> str:

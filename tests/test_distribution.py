@@ -108,6 +108,7 @@ noi_nhan:
     - tt-tinh-uy
     - ban-tc
   luu: Văn phòng Tỉnh uỷ
+  thu_tu: the_thuc
 """
 
 
@@ -123,7 +124,7 @@ def test_group_of_every_commune_of_the_roster(tmp_path: Path) -> None:
     record = load_document(_write(tmp_path))
     context_lines = api.build_document_context(record).noi_nhan
     assert context_lines == (
-        "- Thường trực Tỉnh uỷ;",  # upward first, whatever the order written
+        "- Thường trực Tỉnh uỷ;",  # thu_tu: the_thuc puts upward first
         "- Đảng uỷ các xã, phường;",
         "- Ban Tổ chức Tỉnh uỷ;",
         "- Lưu Văn phòng Tỉnh uỷ.",

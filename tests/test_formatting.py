@@ -14,6 +14,8 @@ from pipeline.formatting import (
     DRAFT_GAP,
     date_line,
     date_words,
+    kind_below,
+    level_label,
     nfc,
     number_line,
     number_text,
@@ -68,12 +70,15 @@ def test_draft_date_line_matches_the_draft_pattern() -> None:
         ("state", 12, "KH", "UBND", "Số: 12/KH-UBND"),
         ("state", 7, "BC", "UBND", "Số: 07/BC-UBND"),
         ("state", 45, "", "UBND-VP", "Số: 45/UBND-VP"),
+        ("state", "0129", "KH", "UBND", "Số: 0129/KH-UBND"),
+        ("state", "5", "KH", "UBND", "Số: 05/KH-UBND"),
+        ("party", "045", "KL", "TW", "Số 045-KL/TW"),
         ("state", None, "KH", "UBND", f"Số:{DRAFT_GAP}/KH-UBND"),
         ("party", None, "CTr", "ĐU", f"Số{DRAFT_GAP}-CTr/ĐU"),
     ],
 )
 def test_number_line(
-    family: str, number: int | None, type_abbr: str, organ: str, expected: str
+    family: str, number: int | str | None, type_abbr: str, organ: str, expected: str
 ) -> None:
     assert number_line(family, number, type_abbr, organ) == expected  # type: ignore[arg-type]
 
@@ -151,3 +156,29 @@ def test_the_rules_read_at_run_time_are_the_rules_yaml() -> None:
     from pipeline.profiles import _rules, rules_from_yaml
 
     assert _rules() == rules_from_yaml()
+
+
+@pytest.mark.parametrize(
+    ("style", "kind", "number", "parent", "expected"),
+    [
+        ("party", "I.", 2, None, "II- "),
+        ("party_dot", "I.", 2, None, "II. "),
+        ("state", "1.", 3, None, "3. "),
+        ("party", "1.", 3, None, "3- "),
+        ("state", "1.1.", 1, 2, "2.1. "),
+        ("state", "a)", 5, None, "đ) "),
+        ("state", "-", 9, None, "- "),
+        ("state", "+", 1, None, "+ "),
+        ("party", "(1)", 4, None, "(4) "),
+    ],
+)
+def test_level_label(style: str, kind: str, number: int, parent: int | None, expected: str) -> None:
+    assert level_label(style, kind, number, parent) == expected  # type: ignore[arg-type]
+
+
+def test_six_levels_then_none() -> None:
+    kinds: list[str | None] = [None]
+    while (below := kind_below(kinds[-1])) is not None:
+        kinds.append(below)
+    assert kinds[1:] == ["I.", "1.", "1.1.", "a)", "-", "+"]
+    assert kind_below("(1)") == "-"

@@ -65,7 +65,7 @@ GOOD = (
 def test_the_corrected_record_is_valid(tmp_path: Path) -> None:
     path = tmp_path / "ho-so.yaml"
     path.write_text(GOOD, encoding="utf-8")
-    assert load_document(path).so == 12
+    assert load_document(path).so == "12"
 
 
 @pytest.mark.parametrize(
@@ -78,7 +78,7 @@ def test_the_corrected_record_is_valid(tmp_path: Path) -> None:
         ("ngay: 28/02/2026", "ngay: 2026-13-01", 8, "Ngày ban hành", "tháng 13"),
         ("ngay: 28/02/2026", "ngay: hôm qua", 8, "Ngày ban hành", "ngày/tháng/năm"),
         ("ngay: 28/02/2026", "ngay: 29/02/2026", 8, "Ngày ban hành", "không có thật"),
-        ("so: 12", "so: 0", 7, "Số văn bản", "lớn hơn hoặc bằng 1"),
+        ("so: 12", "so: 0", 7, "Số văn bản", "bắt đầu từ 1"),
         ("  - doan: Nội dung.", "  - doan: A\n    gach: B", 11, "Nội dung", "đúng một"),
         ("  - doan: Nội dung.", "  - nhiem_vu: khong-co", 10, "Nội dung", "khong-co"),
     ],

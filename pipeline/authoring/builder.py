@@ -45,7 +45,9 @@ class TemplateSpec:
     stem: str
     profile_id: str
     title: str
-    kind: str = "plan"  # "plan": header, body, Nơi nhận and signature; "list": distribution list
+    # "plan": header, body, Nơi nhận and signature; "list": distribution list;
+    # "letter": công văn (V/v under the number, no type name, Kính gửi); "report".
+    kind: str = "plan"
 
 
 BUILTIN = (
@@ -55,6 +57,8 @@ BUILTIN = (
     TemplateSpec("dang-ke-hoach", "party_hd05_2026", "Kế hoạch (văn bản của Đảng)"),
     TemplateSpec("nha-nuoc-chuong-trinh", "state_nd30_2020", "Chương trình (văn bản hành chính)"),
     TemplateSpec("nha-nuoc-ke-hoach", "state_nd30_2020", "Kế hoạch (văn bản hành chính)"),
+    TemplateSpec("dang-cong-van", "party_hd05_2026", "Công văn (văn bản của Đảng)", "letter"),
+    TemplateSpec("nha-nuoc-cong-van", "state_nd30_2020", "Công văn (văn bản hành chính)", "letter"),
     TemplateSpec("dang-danh-sach-noi-nhan", "party_hd05_2026", "Danh sách nơi nhận (Đảng)", "list"),
     TemplateSpec(
         "nha-nuoc-danh-sach-noi-nhan", "state_nd30_2020", "Danh sách nơi nhận (hành chính)", "list"
@@ -119,7 +123,7 @@ def _borderless_table(
     return cells
 
 
-def _header_block(document: Document, profile: Profile) -> None:
+def _header_block(document: Document, profile: Profile, letter: bool = False) -> None:
     left_w, right_w = profile.column_widths_mm["header"]
     (top_left, top_right), (bottom_left, bottom_right) = _borderless_table(
         document, (left_w, right_w), rows=2
@@ -142,7 +146,22 @@ def _header_block(document: Document, profile: Profile) -> None:
         _para(top_right, "VB Tieu ngu", TIEU_NGU)
         _line(top_right, LINE_TIEU_NGU, right_w)
     _para(bottom_left, "VB So ky hieu", "{{ so_ky_hieu }}")
+    if letter:  # công văn: the summary ("V/v …") under the number
+        _para(bottom_left, "VB Trich yeu cong van", "{%p for l in trich_yeu %}")
+        _para(bottom_left, "VB Trich yeu cong van", "{{ l }}")
+        _para(bottom_left, "VB Trich yeu cong van", "{%p endfor %}")
     _para(bottom_right, "VB Ngay thang", "{{ dia_danh_ngay }}")
+
+
+def _addressee_block(document: Document) -> None:
+    """Add the "Kính gửi:" lines (none when the record has no addressee)."""
+    _para(document, "VB Kinh gui", "{%p for k in kinh_gui %}")
+    _para(document, "VB Kinh gui", "{%p if k.kieu == 'kinh_gui' %}")
+    _para(document, "VB Kinh gui", "{{r k.runs|runs }}")
+    _para(document, "VB Kinh gui", "{%p else %}")
+    _para(document, "VB Kinh gui muc", "{{r k.runs|runs }}")
+    _para(document, "VB Kinh gui", "{%p endif %}")
+    _para(document, "VB Kinh gui", "{%p endfor %}")
 
 
 def _title_block(document: Document) -> None:
@@ -167,6 +186,8 @@ def body_block(document: Document, extra: Callable[[Document], None] | None = No
         _para(document, f"VB Muc {level}", "{{r b.runs|runs }}")
     _para(document, "VB Noi dung", "{%p elif b.kieu == 'doan_cuoi' %}")
     _para(document, "VB Doan cuoi", "{{r b.runs|runs }}")
+    _para(document, "VB Noi dung", "{%p elif b.kieu == 'giua' %}")
+    _para(document, "VB Giua", "{{r b.runs|runs }}")
     _para(document, "VB Noi dung", "{%p elif b.kieu == 'bang' %}")
     _para(document, "VB Noi dung", "{{p b.bang|bang }}")
     if extra is not None:
@@ -178,20 +199,35 @@ def body_block(document: Document, extra: Callable[[Document], None] | None = No
 
 
 def _closing_block(document: Document, profile: Profile) -> None:
+    # A joint document: every signer side by side above Nơi nhận.
+    _para(document, "VB Noi dung", "{%p if lien_tich %}")
+    _para(document, "VB Noi dung", "{{p lien_tich|chu_ky_lien_tich }}")
+    _para(document, "VB Noi dung", "{%p endif %}")
     ((left, right),) = _borderless_table(document, profile.column_widths_mm["closing"], rows=1)
     # Never split Nơi nhận and the signature across pages; the last body paragraph
     # ("VB Doan cuoi", keep with next) stays with them, so they never stand alone.
     row_props = document.tables[-1].rows[0]._tr.get_or_add_trPr()
     row_props.append(OxmlElement("w:cantSplit"))
     _para(left, "VB Noi nhan nhan", "Nơi nhận:")
-    _para(left, "VB Noi nhan", "{%p for d in noi_nhan %}")
-    _para(left, "VB Noi nhan", "{{ d }}")
+    _para(left, "VB Noi nhan", "{%p for d in noi_nhan_dong %}")
+    _para(left, "VB Noi nhan", "{{r d|runs }}")
     _para(left, "VB Noi nhan", "{%p endfor %}")
-    _para(right, "VB Quyen han", "{%p if chu_ky.quyen_han %}")
-    _para(right, "VB Quyen han", "{{ chu_ky.quyen_han }}")
-    _para(right, "VB Quyen han", "{%p endif %}")
-    _para(right, "VB Chuc vu", "{{ chu_ky.chuc_vu }}")
-    _para(right, "VB Ho ten", "{{ chu_ky.ho_ten }}")
+    _para(right, "VB Chuc vu", "{%p if not lien_tich %}")
+    signature_stack(right)
+    _para(right, "VB Chuc vu", "{%p endif %}")
+
+
+def signature_stack(cell: _Cell, signer: str = "chu_ky") -> None:
+    """Add the signature block of ``signer``: its lines above the name (authority
+    lines, positions; emphasis decided by the context), then the name."""
+    _para(cell, "VB Chuc vu", f"{{%p for d in {signer}.dong %}}")
+    _para(cell, "VB Chuc vu", "{%p if d.kieu == 'quyen_han' %}")
+    _para(cell, "VB Quyen han", "{{r d.runs|runs_exact }}")
+    _para(cell, "VB Chuc vu", "{%p else %}")
+    _para(cell, "VB Chuc vu", "{{r d.runs|runs_exact }}")
+    _para(cell, "VB Chuc vu", "{%p endif %}")
+    _para(cell, "VB Chuc vu", "{%p endfor %}")
+    _para(cell, "VB Ho ten", f"{{{{ {signer}.ho_ten }}}}")
 
 
 LIST_COLUMNS = (
@@ -280,16 +316,22 @@ def build_template(spec: TemplateSpec) -> bytes:
     _page_setup(document, profile)
     if spec.kind == "list":  # an attachment of its document: no header of its own
         _list_block(document)
-    else:
-        _header_block(document, profile)
-    if spec.kind == "report":
+    elif spec.kind == "letter":
+        _header_block(document, profile, letter=True)
+        _addressee_block(document)
+        body_block(document)
+        _closing_block(document, profile)
+    elif spec.kind == "report":
         from pipeline.authoring.report import report_body_block  # it imports this module
 
+        _header_block(document, profile)
         _title_block(document)
         report_body_block(document, profile)
         _closing_block(document, profile)
-    elif spec.kind != "list":
+    else:
+        _header_block(document, profile)
         _title_block(document)
+        _addressee_block(document)
         body_block(document)
         _closing_block(document, profile)
     props = document.core_properties

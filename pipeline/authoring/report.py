@@ -4,8 +4,8 @@ The body loop is the plan's (headings, paragraphs, ``bang`` tables) plus two bra
 a target table built in the template as a real Word table whose body row repeats
 with ``{%tr for r in b.hang %}``, so a clerk can restyle it, widen a column or
 reword a column title in Word — with the change column when a previous period has
-figures (``bang_chi_tieu``), without it in a first period (``bang_chi_tieu_ky_dau``). Header, title block and closing come from
-:mod:`pipeline.authoring.builder`.
+figures (``bang_chi_tieu``), without it in a first period (``bang_chi_tieu_ky_dau``).
+Header, title block and closing come from :mod:`pipeline.authoring.builder`.
 """
 
 from __future__ import annotations
@@ -120,4 +120,10 @@ def report_body_block(document: Document, profile: Profile) -> None:
     body_block(document, target_table)
 
 
-__all__ = ["FIRST_PERIOD_COLUMNS", "TARGET_COLUMNS", "column_widths", "report_body_block", "two_line_width"]
+__all__ = [
+    "FIRST_PERIOD_COLUMNS",
+    "TARGET_COLUMNS",
+    "column_widths",
+    "report_body_block",
+    "two_line_width",
+]

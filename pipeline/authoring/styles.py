@@ -39,6 +39,7 @@ class StyleSpec:
     space_after: float = 0
     body: bool = False  # body layout: indent, spacing and line rule of the profile
     keep_with_next: bool = False
+    left_indent: float = 0  # mm
 
 
 def style_specs(profile: Profile) -> list[StyleSpec]:
@@ -69,6 +70,12 @@ def style_specs(profile: Profile) -> list[StyleSpec]:
         body("VB Muc 2", bold=True, space_before=6, keep_with_next=True),
         body("VB Muc 3", bold=True, italic=True, space_before=6, keep_with_next=True),
         body("VB Muc 4", italic=True),
+        StyleSpec(
+            "VB Giua", s("noi_dung"), bold=True, space_before=6, space_after=6, keep_with_next=True
+        ),
+        StyleSpec("VB Kinh gui", s("noi_dung"), space_before=6, space_after=6),
+        StyleSpec("VB Kinh gui muc", s("noi_dung"), align=LEFT, left_indent=55),
+        StyleSpec("VB Trich yeu cong van", 12, italic=party, space_before=6),
         StyleSpec("VB Bang", s("table"), align=LEFT, space_before=2, space_after=2),
         StyleSpec("VB Bang dau", s("table"), bold=True, space_before=2, space_after=2),
         StyleSpec(
@@ -143,6 +150,8 @@ def add_styles(document: Document, profile: Profile) -> None:
         fmt.first_line_indent = Mm(profile.body.first_line_indent_mm) if spec.body else Mm(0)
         fmt.widow_control = True
         fmt.keep_with_next = spec.keep_with_next
+        if spec.left_indent:
+            fmt.left_indent = Mm(spec.left_indent)
         if spec.body and profile.body.line_spacing.rule == "exact":
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             fmt.line_spacing = Pt(profile.body.line_spacing.value)

@@ -296,7 +296,7 @@ class _Finder:
         if anchor is not None and anchor.table is not None:
             end = min(p.index for p in self.paras if p.table == anchor.table)
         body = [p for p in rest if p.index < end]
-        lay.body = [p for p in body if p.text and p.table is None]
+        lay.body = _without_addressees([p for p in body if p.text and p.table is None])
         lay.body_cells = [p for p in body if p.text and p.table is not None]
         if anchor is not None:
             self._closing(anchor, [p for p in rest if p.index >= end])
@@ -371,6 +371,16 @@ def joined_items(paras: list[Para]) -> list[Para]:
             continue
         out.append(para)
     return out
+
+
+def _without_addressees(body: list[Para]) -> list[Para]:
+    """Return ``body`` without a leading "Kính gửi:" ("Kính trình:") line and its
+    "- …" items: they are box 9a (công văn, tờ trình), not body paragraphs."""
+    if not body or not body[0].text.casefold().startswith(("kính gửi", "kính trình")):
+        return body
+    rest = body[1:]
+    items = _dash_run(rest) if body[0].text.rstrip().endswith(":") else []
+    return rest[len(items) :]
 
 
 def _dash_run(paras: list[Para]) -> list[Para]:

@@ -63,8 +63,13 @@ def check_party_title(ctx: CheckContext) -> list[Issue]:
 
 def _items(ctx: CheckContext) -> list[Para]:
     items = list(ctx.layout.items)
-    while items and not items[-1].text.startswith("-") and _closing_note(items[-1].text):
-        items.pop()  # the drafter's code and copies (box 12) closes the block
+    archived = any(p.text.startswith("- Lưu") for p in items)
+    while (
+        items and not items[-1].text.startswith("-") and (archived or _closing_note(items[-1].text))
+    ):
+        # The drafter's code and copies (box 12: "TP.05", "09 KH", "(25b)") close the
+        # block under the archive line.
+        items.pop()
     return items
 
 

@@ -95,6 +95,9 @@ def check_no_mixing(ctx: CheckContext) -> list[Issue]:
     return issues
 
 
+_EXTRA_ZEROS = re.compile(r"^(Số:? )0+(?=[0-9]{2})")
+
+
 def check_number(ctx: CheckContext) -> list[Issue]:
     """NUMBER_FORMAT: the number line matches the profile's issued or draft pattern."""
     _need_header(ctx)
@@ -104,7 +107,10 @@ def check_number(ctx: CheckContext) -> list[Issue]:
     if para is None:
         return [Issue("Số, ký hiệu", None, example, "không thấy", "Thêm dòng số, ký hiệu.")]
     text = para.text
-    if re.match(spec["pattern_issued"], text) or re.match(spec["pattern_draft"], text):
+    # Offices number on from a register with leading zeros ("Số: 0129/KH-UBND"): the
+    # number is read without the zeros the pattern's "0[1-9]" does not cover (issue 14).
+    plain = _EXTRA_ZEROS.sub(r"\1", text)
+    if re.match(spec["pattern_issued"], plain) or re.match(spec["pattern_draft"], text):
         return []
     return [Issue("Số, ký hiệu", para, f"dạng “{example}”", text, _number_hint(ctx, text))]
 

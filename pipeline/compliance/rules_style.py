@@ -57,9 +57,11 @@ def style_issues(
     spec: dict[str, Any],
     element: str,
     skip: frozenset[str] = frozenset(),
+    partial_ok: frozenset[str] = frozenset(),
 ) -> list[Issue]:
     """Return the ways ``para`` differs from ``spec`` (size_pt, bold, italic, underline,
-    case, align); properties named in ``skip`` are left to another rule."""
+    case, align); properties named in ``skip`` are left to another rule; those named in
+    ``partial_ok`` may hold for part of the line (an italic note in a Nơi nhận item)."""
     fmts = [f for _r, f in ctx.runs(para)]
     if not fmts:
         return []
@@ -79,6 +81,8 @@ def style_issues(
         if not isinstance(wanted, bool) or prop in skip:
             continue
         values = {getattr(f, prop) for f in fmts}
+        if len(values) > 1 and prop in partial_ok:
+            continue
         if values != {wanted}:
             found = (yes if wanted is False else no) if len(values) == 1 else f"một phần {yes}"
             out.append(_issue(element, para, yes if wanted else no, found))
@@ -143,6 +147,9 @@ def _issue(element: str, para: Para, expected: str, found: str) -> Issue:
     return Issue(label, para, expected, found, f"Sửa định dạng dòng “{label}”: {expected}.")
 
 
+_INLINE_EMPHASIS = frozenset({"bold", "italic"})
+
+
 def check_elements(ctx: CheckContext) -> list[Issue]:
     """ELEMENT_STYLE: every element found matches its size, emphasis, case and alignment."""
     issues: list[Issue] = []
@@ -153,7 +160,9 @@ def check_elements(ctx: CheckContext) -> list[Issue]:
             skip = skip_bold if element == "chuc_vu" else frozenset()
             if number:  # a wrapped summary goes on in the middle of its sentence
                 spec.pop("starts_lowercase", None)
-            issues.extend(style_issues(ctx, para, spec, element, skip))
+            # Real Nơi nhận items put a note in italics or a body in bold (issue 14).
+            partial = _INLINE_EMPHASIS if element == "noi_nhan_item" else frozenset()
+            issues.extend(style_issues(ctx, para, spec, element, skip, partial))
     issues.extend(_body_sizes(ctx))
     if not any(paras for _e, paras in _targets(ctx)) and not ctx.layout.body:
         raise NotEvaluated("Không nhận ra thành phần nào của văn bản.")

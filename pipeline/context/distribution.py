@@ -11,11 +11,13 @@ import io
 import re
 from dataclasses import dataclass
 
+from pipeline.context.inline import Run, parse_inline, plain_text
 from pipeline.models.document import Distribution, Recipient
 from pipeline.models.registry import DELIVERY_LABELS, PURPOSE_LABELS
 from pipeline.profiles import Profile
 
 _UNITS = re.compile(r"\s*,\s*")
+_BRACKETS = re.compile(r"\([^)]*\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +36,18 @@ class ListRow:
 
 
 def ordered(dist: Distribution) -> tuple[Recipient, ...]:
-    """Return the recipients in the profile's order: upward ("để báo cáo") first."""
+    """Return the recipients as written, or (``thu_tu: the_thuc``) in the profile's
+    order: upward ("để báo cáo") first."""
     recipients = dist.recipients()
+    if dist.thu_tu == "nhu_ghi":
+        return recipients
     return tuple(sorted(recipients, key=lambda r: 0 if r.upward else 1))
 
 
 def archive_line(dist: Distribution, profile: Profile) -> str:
     """Return the archive line: "- Lưu: VT, VP." (State), "- Lưu Văn phòng." (Party)."""
+    if dist.dong_luu is not None:
+        return dist.dong_luu
     rules = profile.noi_nhan
     archive = rules.archive_default if dist.luu is None else dist.luu
     prefix = rules.archive_prefix if archive else rules.archive_prefix.rstrip(": ")
@@ -51,15 +58,19 @@ def archive_copies(dist: Distribution, profile: Profile) -> int:
     """Return the archive copies: as the record says, else one per unit on the line."""
     if dist.so_ban_luu is not None:
         return dist.so_ban_luu
+    if dist.dong_luu is not None:
+        return 1
     archive = profile.noi_nhan.archive_default if dist.luu is None else dist.luu
     if profile.family == "state" and archive:
-        return len([u for u in _UNITS.split(archive) if u])
+        # "VT, NC (TP, Vinh)": the drafter's initials in brackets are not units.
+        return len([u for u in _UNITS.split(_BRACKETS.sub("", archive)) if u])
     return 1
 
 
-def recipient_line(item: Recipient, profile: Profile) -> str:
+def recipient_line(item: Recipient, profile: Profile, item_end: str | None = None) -> str:
     """Return one Nơi nhận item line ("- Thường trực Tỉnh uỷ (để báo cáo);")."""
-    end = profile.noi_nhan.item_end if item.dau is None else item.dau
+    default = profile.noi_nhan.item_end if item_end is None else item_end
+    end = default if item.dau is None else item.dau
     if item.ghi_chu and item.ghi_chu_sau_dau:
         return f"- {item.ten}{end} {item.ghi_chu}"
     if item.ghi_chu:
@@ -68,8 +79,23 @@ def recipient_line(item: Recipient, profile: Profile) -> str:
 
 
 def distribution_lines(dist: Distribution, profile: Profile) -> tuple[str, ...]:
-    """Return the Nơi nhận item lines in order, the archive line last."""
-    return (*(recipient_line(r, profile) for r in ordered(dist)), archive_line(dist, profile))
+    """Return the Nơi nhận lines: items in order, the archive line, the lines under it.
+
+    Lines may hold inline markup (``**bold**``, ``*italic*``), as the record wrote it:
+    :func:`distribution_runs` turns them into runs, :func:`plain_lines` into text.
+    """
+    items = (recipient_line(r, profile, dist.dau_muc) for r in ordered(dist))
+    return (*items, archive_line(dist, profile), *dist.sau_luu)
+
+
+def distribution_runs(lines: tuple[str, ...]) -> tuple[tuple[Run, ...], ...]:
+    """Return the runs of each Nơi nhận line (its inline bold and italic)."""
+    return tuple(parse_inline(line) for line in lines)
+
+
+def plain_lines(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the Nơi nhận lines without their inline markup."""
+    return tuple(plain_text(parse_inline(line)) for line in lines)
 
 
 def _purpose(item: Recipient) -> str:
@@ -91,7 +117,7 @@ def list_rows(dist: Distribution, profile: Profile) -> tuple[ListRow, ...]:
             rows.append(
                 ListRow(
                     stt=str(len(rows) + 1),
-                    noi_nhan=member.ten,
+                    noi_nhan=plain_text(parse_inline(member.ten)),
                     muc_dich=_purpose(item),
                     hinh_thuc=DELIVERY_LABELS[member.hinh_thuc],
                     so_ban=str(member.paper_copies),
@@ -105,7 +131,7 @@ def list_rows(dist: Distribution, profile: Profile) -> tuple[ListRow, ...]:
     rows.append(
         ListRow(
             stt=str(len(rows) + 1),
-            noi_nhan=line.removeprefix("- ").rstrip("."),
+            noi_nhan=plain_text(parse_inline(line)).removeprefix("- ").rstrip("."),
             muc_dich="Lưu trữ",
             hinh_thuc=DELIVERY_LABELS["giay"],
             so_ban=str(archive_copies(dist, profile)),

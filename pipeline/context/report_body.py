@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from pipeline.context.document import (
+    BodyLine,
     DocumentContext,
     SignatureLines,
     TableData,
@@ -86,6 +87,9 @@ class ReportContext:
     noi_nhan: tuple[str, ...]
     chu_ky: SignatureLines
     minh_hoa: tuple[str, ...]
+    noi_nhan_dong: tuple[tuple[Run, ...], ...] = ()
+    kinh_gui: tuple[BodyLine, ...] = ()
+    lien_tich: tuple[SignatureLines, ...] = ()
 
 
 def _context(header: DocumentContext, lines: list[ReportLine]) -> ReportContext:

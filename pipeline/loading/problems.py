@@ -53,7 +53,15 @@ _MESSAGES: dict[str, _Message] = {
         f"không phải “{_show(e['input'])}”."
     ),
     "decimal_type": lambda e, lab: f"{lab} phải là một số, không phải “{_show(e['input'])}”.",
-    "string_type": lambda e, lab: f"{lab} phải là chữ, không phải “{_show(e['input'])}”.",
+    "string_type": lambda e, lab: (
+        f"{lab} phải là chữ, không phải “{_show(e['input'])}”."
+        + (
+            " YAML đọc giá trị không có dấu ngoặc kép này thành số: hãy viết nó trong "
+            'dấu ngoặc kép, ví dụ "0204".'
+            if isinstance(e["input"], int | float) and not isinstance(e["input"], bool)
+            else ""
+        )
+    ),
     "bool_parsing": lambda e, lab: f"{lab} chỉ nhận true hoặc false.",
     "bool_type": lambda e, lab: f"{lab} chỉ nhận true hoặc false.",
     "greater_than_equal": lambda e, lab: (
@@ -93,6 +101,10 @@ def problem_from_error(
     if isinstance(sub_field, str):
         # A record-level check that concerns one sub-field names it in its context.
         loc = (*loc, sub_field)
+    sub_path = (error.get("ctx") or {}).get("path")
+    if isinstance(sub_path, tuple | list):
+        # ... or the path, below the field, of the item it concerns.
+        loc = (*loc, *sub_path)
     path = data_path(loc, data)
     name = _field_name(loc)
     label = label_for(name) if name else "Hồ sơ"

@@ -13,7 +13,6 @@ from pipeline.loading.problems import problems_from_validation
 from pipeline.loading.tabular import load_roster
 from pipeline.loading.yaml_source import YamlDocument, read_yaml
 from pipeline.models.document import (
-    Distribution,
     GroupRef,
     OfficialDocument,
     Recipient,
@@ -127,7 +126,7 @@ def resolve_distribution(
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    resolved = Distribution(cac_noi=tuple(items), luu=dist.luu, so_ban_luu=dist.so_ban_luu)
+    resolved = dist.model_copy(update={"danh_ba": None, "cac_noi": tuple(items)})
     return doc.model_copy(update={"noi_nhan": resolved})
 
 

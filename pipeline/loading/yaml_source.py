@@ -12,6 +12,11 @@ from pipeline.errors import InputError, Problem
 
 PathKey = tuple[str | int, ...]
 
+#: Keys whose value is text even when it looks like a number: document numbers
+#: ("0129", which YAML reads as the number 129, "0204" as octal 132) and labels
+#: stated by hand ("1.", which YAML reads as 1.0). What the person typed is kept.
+TEXT_NUMBER_KEYS = frozenset({"so"})
+
 
 @dataclass
 class YamlDocument:
@@ -20,6 +25,9 @@ class YamlDocument:
     source: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    #: What the person typed for each other unquoted value YAML read as a number
+    #: (``so_ban: 010`` is octal 8 for YAML; here it is "010").
+    typed_numbers: dict[PathKey, str] = field(default_factory=dict)
 
     def line_of(self, path: PathKey) -> int:
         """Return the line of ``path``, or of its closest ancestor that has one."""
@@ -36,6 +44,7 @@ class _Builder:
         self.loader = yaml.SafeLoader("")
         self.lines: dict[PathKey, int] = {}
         self.problems: list[Problem] = []
+        self.typed_numbers: dict[PathKey, str] = {}
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
@@ -44,11 +53,17 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError):
             # e.g. "2026-02-30" looks like a date but is not one: keep the text and let
             # the record's validation say what is wrong with it.
             return node.value
+        plain = isinstance(node, yaml.ScalarNode) and not node.style
+        if plain and isinstance(value, int | float) and not isinstance(value, bool):
+            if path and path[-1] in TEXT_NUMBER_KEYS:
+                return node.value  # "so: 0204" is the text 0204, not YAML's octal 132
+            self.typed_numbers[path] = node.value
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -100,7 +115,7 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
     data = None if node is None else builder.build(node, ())
     if builder.problems:
         raise InputError(builder.problems)
-    return YamlDocument(source, data, builder.lines)
+    return YamlDocument(source, data, builder.lines, builder.typed_numbers)
 
 
 def read_yaml(path: Path) -> YamlDocument:

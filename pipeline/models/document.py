@@ -16,9 +16,11 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pipeline.formatting import Family, LevelKind
 from pipeline.models.common import Record, Text, VnDate
 from pipeline.models.programme import Assignment, Target, TaskGroup
 from pipeline.models.registry import Addressee, Delivery, Purpose
+from pipeline.models.signature import Signature, authority_prefix, stack_problem
 from pipeline.profiles import Profile, get_profile, profile_for
 
 Khoi = Literal["dang", "nha_nuoc"]
@@ -45,15 +47,6 @@ class IssuingBody(Record):
                 {"value": value},
             )
         return value
-
-
-class Signature(Record):
-    """Signature block: authority (T/M, KT. …), whom it is for, title, name."""
-
-    quyen_han: Text | None = None
-    thay_mat: Text | None = None
-    chuc_vu: Text
-    ho_ten: Text
 
 
 class Recipient(Record):
@@ -138,12 +131,22 @@ class Distribution(Record):
     ``luu`` is what follows "Lưu" on the archive line: "VT, VP" (State:
     "- Lưu: VT, VP."), "Văn phòng Đảng uỷ" (Party: "- Lưu Văn phòng Đảng uỷ.").
     An empty ``luu`` gives the bare "- Lưu.".
+
+    Items are printed in the order written (``thu_tu: the_thuc`` puts the recipients
+    reported to first), each ending with the profile's mark or ``dau_muc`` (";" or ",");
+    item text may carry **bold** and *italic*. ``dong_luu`` is the whole archive line as
+    written ("- Lưu: VT, NC (TP, Vinh)."), instead of the one made from ``luu``;
+    ``sau_luu`` holds the lines printed under it as written ("09 KH", "(25b)").
     """
 
     danh_ba: Text | None = None
     cac_noi: tuple[DistributionItem, ...] = ()
     luu: str | None = None
     so_ban_luu: int | None = Field(default=None, ge=0)
+    dau_muc: Literal[";", ","] | None = None
+    thu_tu: Literal["nhu_ghi", "the_thuc"] = "nhu_ghi"
+    dong_luu: Text | None = None
+    sau_luu: tuple[Text, ...] = ()
 
     def recipients(self) -> tuple[Recipient, ...]:
         """Return the items as recipients (plain names become recipients)."""
@@ -165,9 +168,27 @@ class Paragraph(Record):
 
 
 class Clause(Record):
-    """A numbered clause without a title ("1- Trên cơ sở …")."""
+    """A numbered clause without a title ("1- Trên cơ sở …"); ``so`` states its label."""
 
     y: Text
+    so: Text | None = None
+
+
+class Article(Record):
+    """An article of a Quyết định: "Điều 1." and its title, bold (NĐ 30), numbered in
+    order; ``so`` states its label by hand; under it, its paragraphs and clauses
+    (``noi_dung``; clauses numbered "1.", "2.")."""
+
+    dieu: Text
+    so: Text | None = None
+    noi_dung: tuple[Block, ...] = ()
+
+
+class CentredLine(Record):
+    """A bold centred line in the body ("QUYẾT ĐỊNH:", the signer's authority of a
+    Quyết định: "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ TÂN LẬP")."""
+
+    giua: Text
 
 
 class Bullet(Record):
@@ -209,14 +230,30 @@ class AssignmentsBlock(Record):
 
 
 class Section(Record):
-    """A numbered section ("I- MỤC ĐÍCH, YÊU CẦU") and what it contains."""
+    """A numbered section ("I- MỤC ĐÍCH, YÊU CẦU") and what it contains.
+
+    ``so`` states its label by hand ("IV."); ``cap_duoi`` chooses the kind of the items
+    under it ("a)" directly under "1.", "(1)", "-"), else the next level down.
+    """
 
     muc: Text
     so: Text | None = None
+    cap_duoi: LevelKind | None = None
     noi_dung: tuple[Block, ...] = ()
 
 
-_BLOCK_KEYS = ("doan", "muc", "y", "gach", "bang", "chi_tieu", "nhiem_vu", "phan_cong")
+_BLOCK_KEYS = (
+    "doan",
+    "muc",
+    "y",
+    "gach",
+    "bang",
+    "chi_tieu",
+    "nhiem_vu",
+    "phan_cong",
+    "dieu",
+    "giua",
+)
 
 
 def _block_kind(value: Any) -> str | None:
@@ -245,6 +282,8 @@ Block = Annotated[
         | Annotated[TargetsBlock, Tag("chi_tieu")]
         | Annotated[TasksBlock, Tag("nhiem_vu")]
         | Annotated[AssignmentsBlock, Tag("phan_cong")]
+        | Annotated[Article, Tag("dieu")]
+        | Annotated[CentredLine, Tag("giua")]
     ),
     Discriminator(
         _block_kind,
@@ -267,18 +306,24 @@ class OfficialDocument(Record):
     co_quan: IssuingBody
     loai: Text
     ten_loai: Text | None = None
-    so: int | None = Field(default=None, ge=1)
+    so: Text | None = None
     ngay: VnDate | None = None
     nam: int | None = Field(default=None, ge=1945, le=2100, validate_default=True)
     trich_yeu: tuple[Text, ...] = Field(min_length=1)
+    danh_so: Literal["I-", "I."] | None = None
+    cap_dau: LevelKind | None = None
     chi_tieu: tuple[Target, ...] = ()
     nhiem_vu: tuple[TaskGroup, ...] = ()
     phan_cong: tuple[Assignment, ...] = ()
+    kinh_gui: tuple[Text, ...] = ()
+    kinh_trinh: tuple[Text, ...] = ()
     noi_dung: tuple[Block, ...] = Field(min_length=1)
+    ghi_chu_cuoi: tuple[Text, ...] = ()
     chu_ky: Signature
+    lien_tich: tuple[Signature, ...] = ()
     noi_nhan: Distribution = Distribution()
 
-    @field_validator("trich_yeu", mode="before")
+    @field_validator("trich_yeu", "kinh_gui", "kinh_trinh", "ghi_chu_cuoi", mode="before")
     @classmethod
     def _summary_lines(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -286,12 +331,25 @@ class OfficialDocument(Record):
     @field_validator("so", mode="before")
     @classmethod
     def _number(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip().isdigit():
+        # A number given as a number (a roster cell) is printed as it is; text keeps
+        # its leading zeros ("0129").
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value < 1:
+                raise PydanticCustomError(
+                    "number_min", "Số văn bản bắt đầu từ 1; bỏ trống nếu là dự thảo."
+                )
+            return str(value)
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, str) and (not text.isdigit() or not text.isascii()):
             raise PydanticCustomError(
                 "number",
-                "Số văn bản “{value}” không đúng: chỉ ghi con số (ví dụ 12 hoặc 05); "
+                "Số văn bản “{value}” không đúng: chỉ ghi con số (ví dụ 12 hoặc 0129); "
                 "ký hiệu loại văn bản và cơ quan được ghép tự động. Bỏ trống nếu là dự thảo.",
                 {"value": value},
+            )
+        if isinstance(text, str) and not text.strip("0"):
+            raise PydanticCustomError(
+                "number_min", "Số văn bản bắt đầu từ 1; bỏ trống nếu là dự thảo."
             )
         return value
 
@@ -369,14 +427,51 @@ class OfficialDocument(Record):
                     )
         return value
 
+    @field_validator("kinh_trinh")
+    @classmethod
+    def _one_addressee_label(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if value and info.data.get("kinh_gui"):
+            raise PydanticCustomError(
+                "addressee_label",
+                "Văn bản ghi “Kính gửi” hoặc “Kính trình” (tờ trình), không ghi cả hai: "
+                "giữ kinh_gui hoặc kinh_trinh.",
+            )
+        return value
+
+    @field_validator("noi_dung")
+    @classmethod
+    def _numbering(cls, value: tuple[Block, ...], info: ValidationInfo) -> tuple[Block, ...]:
+        from pipeline.models.numbering import numbering_problem  # it imports this module
+
+        groups = {g.id: g for g in info.data.get("nhiem_vu", ())}
+        top = info.data.get("cap_dau") or "I."
+        found = numbering_problem(value, top, groups, len(info.data.get("phan_cong", ())))
+        if found is not None:
+            path, message = found
+            raise PydanticCustomError("numbering", "{message}", {"path": path, "message": message})
+        return value
+
+    @field_validator("danh_so")
+    @classmethod
+    def _numbering_style(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value == "I-" and info.data.get("khoi") == "nha_nuoc":
+            raise PydanticCustomError(
+                "numbering_style",
+                "Văn bản hành chính nhà nước đánh số “I.”, “1.” (có dấu chấm, Nghị định "
+                "30/2020); kiểu “I-”, “1-” chỉ dùng trong văn bản của Đảng. Bỏ trường "
+                'danh_so hoặc ghi danh_so: "I.".',
+            )
+        return value
+
     @field_validator("chu_ky")
     @classmethod
     def _authority_of_family(cls, value: Signature, info: ValidationInfo) -> Signature:
         khoi = info.data.get("khoi")
-        if khoi is None or value.quyen_han is None:
+        if khoi is None:
             return value
-        profile = profile_for("party" if khoi == "dang" else "state", None)
-        if value.quyen_han not in profile.authority_prefixes:
+        family: Family = "party" if khoi == "dang" else "state"
+        profile = profile_for(family, None)
+        if value.quyen_han is not None and authority_prefix(value.quyen_han) is None:
             raise PydanticCustomError(
                 "authority",
                 "Quyền hạn ký “{value}” không dùng trong văn bản {family}: chỉ dùng {allowed} "
@@ -388,6 +483,38 @@ class OfficialDocument(Record):
                     "allowed": ", ".join(profile.authority_prefixes),
                 },
             )
+        problem = stack_problem(value.lines(), family)
+        if problem is not None:
+            raise PydanticCustomError(
+                "authority",
+                "{message}",
+                {"field": "dong" if value.dong else "quyen_han", "message": problem[0]},
+            )
+        return value
+
+    @field_validator("lien_tich")
+    @classmethod
+    def _joint_signers(
+        cls, value: tuple[Signature, ...], info: ValidationInfo
+    ) -> tuple[Signature, ...]:
+        # A joint document may join bodies of both families: each block follows the
+        # rules of the family its first authority line belongs to.
+        for index, signer in enumerate(value):
+            lines = signer.lines()
+            first = next((authority_prefix(line.dong) for line in lines), None)
+            family = "party" if first in {"T/M", "K/T", "T/L"} else "state"
+            if first is None and info.data.get("khoi") == "dang":
+                family = "party"
+            problem = stack_problem(lines, family)
+            if problem is not None:
+                raise PydanticCustomError(
+                    "authority",
+                    "{message}",
+                    {
+                        "path": (index, "dong" if signer.dong else "quyen_han"),
+                        "message": problem[0],
+                    },
+                )
         return value
 
     @field_validator("nam")
@@ -417,10 +544,11 @@ class OfficialDocument(Record):
 
 
 Section.model_rebuild()
+Article.model_rebuild()
 
 
 def _walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
     for block in blocks:
         yield block
-        if isinstance(block, Section):
+        if isinstance(block, Section | Article):
             yield from _walk(block.noi_dung)

@@ -26,10 +26,10 @@ from pipeline.models.document import (
     Khoi,
     OfficialDocument,
     Paragraph,
-    Signature,
 )
 from pipeline.models.period import Period
 from pipeline.models.roster import Commune
+from pipeline.models.signature import Signature
 
 Status = Literal["hoàn thành", "đang thực hiện", "chưa thực hiện"]
 #: The statuses a task or a target may be given; "quá hạn" is derived, never written.

@@ -99,6 +99,7 @@ class Profile(_Frozen):
     noi_nhan: NoiNhanChoice
     column_widths_mm: dict[str, tuple[float, float]]
     doc_types: dict[str, str]
+    letter_summary_prefix: str = ""
     elements: dict[str, dict[str, Any]]
     headings: dict[str, dict[str, Any]]
     page_number: dict[str, Any]
@@ -107,6 +108,10 @@ class Profile(_Frozen):
     def type_abbreviation(self, type_name: str) -> str | None:
         """Return the abbreviation of a document type ("Kế hoạch" → "KH"), or None."""
         return self.doc_types.get(type_key(type_name))
+
+    def is_letter(self, type_name: str) -> bool:
+        """Return True for a công văn: no type name; its summary goes under the number."""
+        return type_key(type_name) == "công văn"
 
     def size(self, element: str) -> float:
         """Return the font size in points the templates use for ``element``."""
@@ -212,7 +217,8 @@ def get_profile(profile_id: str) -> Profile:
         authority_prefixes=tuple(ch["authority_prefixes"]),
         noi_nhan=NoiNhanChoice(**ch["noi_nhan"]),
         column_widths_mm={k: (v[0], v[1]) for k, v in ch["column_widths_mm"].items()},
-        doc_types=_doc_types(std, ch["family"]),
+        doc_types={**_doc_types(std, ch["family"]), **ch.get("extra_doc_types", {})},
+        letter_summary_prefix=ch.get("letter_summary_prefix", ""),
         elements=std["elements"],
         headings=std["headings"],
         page_number=std["page_number"],

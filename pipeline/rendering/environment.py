@@ -51,6 +51,71 @@ def runs_filter(runs: Iterable[RunLike]) -> Markup:
     return Markup("".join(_run_xml(r.text, r.bold, r.italic) for r in runs))
 
 
+def _exact_run_xml(text: str, bold: bool, italic: bool) -> str:
+    b = "<w:b/><w:bCs/>" if bold else '<w:b w:val="0"/><w:bCs w:val="0"/>'
+    i = "<w:i/><w:iCs/>" if italic else '<w:i w:val="0"/><w:iCs w:val="0"/>'
+    return f'<w:r><w:rPr>{b}{i}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def runs_exact_filter(runs: Iterable[RunLike]) -> Markup:
+    """Return Word runs whose bold and italic are set either way, whatever the paragraph
+    style says (``{{r x|runs_exact }}``): a line's emphasis decided by the record."""
+    return Markup("".join(_exact_run_xml(r.text, r.bold, r.italic) for r in runs))
+
+
+class SignatureLineLike(Protocol):
+    """A line of a signature block (see ``pipeline.context.document.SignatureLine``)."""
+
+    @property
+    def kieu(self) -> str: ...
+    @property
+    def runs(self) -> tuple[RunLike, ...]: ...
+
+
+class SignatureLike(Protocol):
+    """A signature block (see ``pipeline.context.document.SignatureLines``)."""
+
+    @property
+    def dong(self) -> tuple[SignatureLineLike, ...]: ...
+    @property
+    def ho_ten(self) -> str: ...
+
+
+def _styled(style: str, body: str) -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{body}</w:p>'
+
+
+def signatures_filter(blocks: Iterable[SignatureLike], width: int = TEXT_WIDTH_TWIPS) -> Markup:
+    """Return a borderless table of signature blocks side by side, one column each
+    (``{{p lien_tich|chu_ky_lien_tich }}``): a joint document's signers."""
+    blocks = list(blocks)
+    col = width // max(len(blocks), 1)
+    cells = []
+    for block in blocks:
+        paras = [
+            _styled(
+                "VBQuyenhan" if line.kieu == "quyen_han" else "VBChucvu",
+                "".join(_exact_run_xml(r.text, r.bold, r.italic) for r in line.runs),
+            )
+            for line in block.dong
+        ]
+        paras.append(_styled("VBHoten", _run_xml(block.ho_ten)))
+        cells.append(
+            f'<w:tc><w:tcPr><w:tcW w:w="{col}" w:type="dxa"/></w:tcPr>{"".join(paras)}</w:tc>'
+        )
+    none = "".join(
+        f'<w:{side} w:val="nil"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    grid = "".join(f'<w:gridCol w:w="{col}"/>' for _ in blocks)
+    return Markup(
+        f'<w:tbl><w:tblPr><w:tblW w:w="{col * len(blocks)}" w:type="dxa"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}"
+        "</w:tr></w:tbl>"
+    )
+
+
 def _cell(text: str, width: int, header: bool) -> str:
     align = '<w:jc w:val="center"/>' if header else ""
     return (
@@ -138,5 +203,7 @@ def environment() -> ImmutableSandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["runs"] = runs_filter
+    env.filters["runs_exact"] = runs_exact_filter
+    env.filters["chu_ky_lien_tich"] = signatures_filter
     env.filters["bang"] = table_filter
     return env

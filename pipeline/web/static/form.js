@@ -98,7 +98,7 @@ const Form = (() => {
         control.append(el("option", { value, selected: true }, value));
       }
       get = () => control.value || (required ? "" : undefined);
-      control.addEventListener("change", () => ctx.hooks && ctx.hooks.onRegistry && ctx.hooks.onRegistry());
+      control.addEventListener("change", () => (ctx.hooks?.onRegistry || []).forEach((fill) => fill()));
     } else if (choices) {
       control = el("select", {});
       if (!required || nullable) control.append(el("option", { value: "" }, "—"));
@@ -227,7 +227,10 @@ const Form = (() => {
     const addButton = el("button", { type: "button", class: "small" }, `Thêm ${label(key).toLowerCase()}`);
     addButton.addEventListener("click", () => add(emptyOf(s.items)));
     const tools = el("div", { class: "item-bar" }, addButton);
-    if (ctx.registryOf) tools.append(registryPicker(ctx, add));
+    // A registry's recipients go into lists whose items may be a reference (a union of
+    // kinds), not into plain lists of text of the same block (lines under the archive).
+    const items = s.items || {};
+    if (ctx.registryOf && (items.oneOf || items.anyOf)) tools.append(registryPicker(ctx, add));
     box.append(tools);
     draw();
     return {
@@ -252,7 +255,7 @@ const Form = (() => {
       for (const [id, name] of reg.recipients) select.append(el("option", { value: `id:${id}` }, `${name} (${id})`));
       for (const [id, name] of reg.groups) select.append(el("option", { value: `nhom:${id}` }, `Nhóm: ${name} (${id})`));
     }
-    ctx.hooks.onRegistry = fill;
+    (ctx.hooks.onRegistry = ctx.hooks.onRegistry || []).push(fill);
     button.addEventListener("click", () => {
       const [kind, id] = select.value.split(/:(.*)/s);
       if (id) add(kind === "nhom" ? { nhom: id } : id);
@@ -296,13 +299,15 @@ const Form = (() => {
       };
     }
     const single = props.length === 1;
-    for (const [k, ps] of props) {
+    for (const [position, [k, ps]] of props.entries()) {
       const isReq = req.has(k);
       const node = build(ps, v[k], [...path, k], k, isReq, { ...own, single });
       nodes[k] = node;
       const hasValue = v[k] !== undefined && v[k] !== null && !(Array.isArray(v[k]) && !v[k].length);
-      // Small objects show every field; larger ones keep unused optional ones folded.
-      (isReq || hasValue || props.length <= 5 || path.length === 0 ? box : extra).append(node.el);
+      // Small objects show every field; larger ones show their first three fields (the
+      // models declare the main ones first) and keep unused optional others folded.
+      const shown = isReq || hasValue || props.length <= 5 || path.length === 0 || position < 3;
+      (shown ? box : extra).append(node.el);
     }
     if (extra.children.length > 1) box.append(extra);
     return {
