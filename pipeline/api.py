@@ -73,6 +73,7 @@ class BuildReport:
     manifest: Path | None = None
     pdf: PdfReport | None = None  # with ``pdf=True``: one PDF per document, one LibreOffice
     batches: list[BatchReport] = field(default_factory=list)  # the **/*.batch.yaml found
+    notes: list[str] = field(default_factory=list)  # files of inputs/ that are not documents
 
 
 def load_all(paths: Sequence[Path]) -> list[tuple[Path, OfficialDocument]]:
@@ -183,11 +184,27 @@ def render_document(
     return Rendered(source, Path(template.name), target, hashlib.sha256(data).hexdigest(), pdfs)
 
 
-def document_inputs(inputs_dir: Path) -> list[Path]:
-    """Return the official-document records of an inputs folder (its top-level *.yaml)."""
+def document_inputs(inputs_dir: Path, notes: list[str] | None = None) -> list[Path]:
+    """Return the official-document records of an inputs folder (its top-level *.yaml
+    and *.xlsx that are records). Other files found there (a registry, a roster…) are
+    not documents: each gets a note in ``notes`` saying what it was taken for."""
+    from pipeline.loading.kinds import KIND_WORDS, kind_of
+
     if not inputs_dir.is_dir():
         raise UsageError([Problem(str(inputs_dir), "", "", "Không có thư mục đầu vào này.")])
-    return sorted(p for p in inputs_dir.glob("*.yaml") if not p.name.startswith("."))
+    found = []
+    for path in sorted(inputs_dir.iterdir()):
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        if path.suffix.lower() not in (".yaml", ".yml", ".xlsx"):
+            continue
+        kind = kind_of(path)
+        if kind == "record":
+            found.append(path)
+        elif notes is not None and kind != "batch":
+            use = " (dùng khi hồ sơ ghi tên nó)" if kind in ("registry", "roster") else ""
+            notes.append(f"{path}: là {KIND_WORDS[kind]}, không phải văn bản{use}.")
+    return found
 
 
 def _write_hashed(path: Path, data: bytes) -> dict[str, str]:
@@ -222,7 +239,8 @@ def build(
     from pipeline.reporting.run import PERIODS_OUTPUT
 
     libreoffice = find_libreoffice() if pdf else None
-    loaded = load_all(document_inputs(inputs_dir))
+    notes: list[str] = []
+    loaded = load_all(document_inputs(inputs_dir, notes))
     # Batch specs are checked before anything is written, like the documents.
     batches = [prepare_batch(s, templates_dir, lists=lists) for s in batch_specs(inputs_dir)]
     # So are the review reports of every period folder (inputs/periods/<ID>/).
@@ -238,7 +256,7 @@ def build(
         if check:  # every document is checked before any is written
             failures.extend(check_output(data, doc, path))
     _raise_unless_compliant(failures)
-    report = BuildReport()
+    report = BuildReport(notes=notes)
     entries = []
     for path, data, template, extra in rendered:
         target = build_dir / f"{path.stem}.docx"
@@ -558,3 +576,20 @@ __all__ = [
     "preview",
     "render_document",
 ]
+
+
+# -- workbooks (.xlsx records a clerk fills in Excel) -------------------------------------
+
+
+def new_workbook(kind: str, target: Path) -> Path:
+    """Write an empty workbook of ``kind`` (``pipeline.workbook.KINDS``) at ``target``."""
+    from pipeline.workbook import new_workbook as _new
+
+    return _new(kind, target)
+
+
+def export_workbook(source: Path, target: Path) -> Path:
+    """Write the record ``source`` (YAML) as a workbook at ``target``."""
+    from pipeline.workbook import export_record
+
+    return export_record(source, target)

@@ -564,3 +564,52 @@ def period_build(folder: Path, build_dir: Path, templates_dir: Path | None, no_c
     click.echo(f"Đã tạo: {done[0].output}")
     if len(done) > 1:
         click.echo(f"Và {len(done) - 1} báo cáo của xã, phường trong {done[1].output.parent}")
+
+
+# -- workbooks: records filled in Excel or LibreOffice --------------------------------------
+
+
+@main.group("workbook", epilog=_EPILOG)
+def workbook_group() -> None:
+    """Sổ tính Excel (.xlsx) thay cho tệp YAML: tạo sổ trống, hoặc chuyển hồ sơ sang sổ.
+
+    \b
+    Cách dùng:
+      vanban workbook new ke-hoach -o ke-hoach.xlsx    sổ trống để điền
+      vanban workbook export hoso.yaml -o hoso.xlsx    hồ sơ có sẵn thành sổ tính
+      vanban validate ke-hoach.xlsx                    kiểm tra (lỗi ghi rõ trang, ô)
+      vanban render ke-hoach.xlsx                      tạo văn bản
+    """
+
+
+@workbook_group.command("new", epilog=_EPILOG)
+@click.argument("kind", metavar="LOẠI", type=click.Choice(["ke-hoach", "chuong-trinh", "danh-ba"]))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp .xlsx để ghi.",
+)
+@handle_errors
+def workbook_new(kind: str, output: Path) -> None:
+    """Tạo sổ tính trống loại LOẠI (ke-hoach, chuong-trinh, danh-ba) để điền trong Excel."""
+    target = api.new_workbook(kind, output)
+    click.echo(f"Đã tạo sổ tính: {target}")
+    click.echo(f"Điền trong Excel hoặc LibreOffice, rồi chạy: vanban validate {target}")
+
+
+@workbook_group.command("export", epilog=_EPILOG)
+@click.argument("record", metavar="HỒ_SƠ", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp .xlsx để ghi.",
+)
+@handle_errors
+def workbook_export(record: Path, output: Path) -> None:
+    """Chuyển hồ sơ HỒ_SƠ (YAML) thành sổ tính .xlsx: cùng nội dung, sửa trong Excel."""
+    target = api.export_workbook(record, output)
+    click.echo(f"Đã tạo sổ tính: {target}")

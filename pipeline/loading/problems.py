@@ -84,7 +84,7 @@ def problem_from_error(
     error: ErrorDetails,
     source: str,
     data: Any,
-    line_of: Callable[[PathKey], int],
+    line_of: Callable[[PathKey], int | str],
     model: type[BaseModel] | None = None,
 ) -> Problem:
     """Return the Vietnamese :class:`Problem` for one Pydantic error."""
@@ -110,14 +110,15 @@ def problem_from_error(
     else:
         # Our own validators already word their message in Vietnamese.
         message = error["msg"].removeprefix("Value error, ")
-    return Problem(source, f"dòng {line_of(path)}", field, message)
+    where = line_of(path)  # a line number, or a place already worded (a workbook's cell)
+    return Problem(source, where if isinstance(where, str) else f"dòng {where}", field, message)
 
 
 def problems_from_validation(
     exc: ValidationError,
     source: str,
     data: Any,
-    line_of: Callable[[PathKey], int],
+    line_of: Callable[[PathKey], int | str],
     model: type[BaseModel] | None = None,
 ) -> list[Problem]:
     """Return one problem per error of ``exc``, in the order of the file."""

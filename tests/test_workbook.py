@@ -1,0 +1,264 @@
+"""Workbooks (.xlsx) as records: generated from the models, read back to the same record.
+
+The round trip runs over every example found under inputs/ (whatever examples exist
+when the suite runs), the typed workbook is filled the way a person types in Excel,
+and the same workbook re-saved by LibreOffice Calc must render the same bytes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline import api
+from pipeline.cli import main
+from pipeline.errors import InputError
+from pipeline.loading import load_document
+from pipeline.loading.kinds import kind_of
+from pipeline.loading.registry import load_registry
+from pipeline.loading.workbook import read_workbook
+from pipeline.loading.workbook_layout import GENERAL_SHEET, layout_of
+from pipeline.models import OfficialDocument
+from pipeline.workbook import export_record, new_workbook
+from tests.conftest import INPUTS
+
+RECORDS = sorted(
+    p
+    for p in INPUTS.rglob("*.yaml")
+    if kind_of(p) == "record" and not p.name.endswith(".goc.yaml")
+)
+REGISTRIES = sorted(p for p in INPUTS.rglob("*.yaml") if kind_of(p) == "registry")
+BATCHES = sorted(INPUTS.rglob("*.batch.yaml"))
+
+
+def _text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+def test_the_examples_are_found() -> None:
+    # The round trip below must not pass by finding nothing.
+    names = {p.name for p in RECORDS}
+    assert {"ke-hoach-ubnd-xa.yaml", "chuong-trinh-hanh-dong-nq18.yaml"} <= names
+    assert REGISTRIES and BATCHES
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda p: p.name)
+def test_round_trip_renders_byte_identical(record: Path, tmp_path: Path) -> None:
+    # The workbook sits elsewhere than the record: a registry it names must still resolve.
+    book = export_record(record, tmp_path / "so" / f"{record.stem}.xlsx")
+    from_yaml = api.render_document(record, tmp_path / "yaml.docx", check=False)
+    from_book = api.render_document(book, tmp_path / "xlsx.docx", check=False)
+    data = from_book.output.read_bytes()
+    assert data == from_yaml.output.read_bytes()
+    doc = load_document(record)
+    assert doc.trich_yeu[0] in _text(from_book.output)
+
+
+@pytest.mark.parametrize("registry", REGISTRIES, ids=lambda p: p.name)
+def test_registry_round_trip(registry: Path, tmp_path: Path) -> None:
+    book = export_record(registry, tmp_path / f"{registry.stem}.xlsx")
+    assert load_registry(book)[0] == load_registry(registry)[0]
+
+
+@pytest.mark.parametrize("spec", BATCHES, ids=lambda p: p.name)
+def test_batch_base_record_as_workbook(spec: Path, tmp_path: Path) -> None:
+    """A batch whose base record (with its {{ xa.… }} fields) is a workbook makes the
+    same plans as with the YAML base record."""
+    folder = tmp_path / "in"
+    shutil.copytree(spec.parent, folder)
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    base = folder / data["ho_so"]
+    export_record(base, base.with_suffix(".xlsx"))
+    data["ho_so"] = base.with_suffix(".xlsx").name
+    other = folder / "tu-so-tinh.batch.yaml"
+    other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    plain = api.build_batch(folder / spec.name, tmp_path / "a", lists=False)
+    from_book = api.build_batch(other, tmp_path / "b", lists=False)
+    assert plain.rendered == from_book.rendered > 0
+    for made in sorted(plain.out_dir.glob("*.docx"))[:3]:
+        assert (from_book.out_dir / made.name).read_bytes() == made.read_bytes()
+
+
+# -- a workbook typed by a person -----------------------------------------------------
+
+
+def _general_rows(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[str, int]:
+    return {str(row[1].value): row[1].row for row in sheet.iter_rows(min_row=2) if row[1].value}
+
+
+def _fill(path: Path) -> None:
+    """Fill a new plan workbook as a clerk types: numbers as numbers, a date as a date
+    cell and others as text, codes with leading zeros."""
+    book = openpyxl.load_workbook(path)
+    general = book[GENERAL_SHEET]
+    rows = _general_rows(general)
+
+    def put(key: str, *values: object) -> None:
+        for offset, value in enumerate(values):
+            general.cell(row=rows[key], column=3 + offset, value=value)
+
+    put("khoi", "Nhà nước")
+    put("co_quan.ban_hanh", "ỦY BAN NHÂN DÂN", "XÃ PHÚ ĐÌNH")
+    put("co_quan.viet_tat", "UBND")
+    put("co_quan.dia_danh", "Phú Đình")
+    put("so", 7)  # a number typed as a number
+    put("ngay", datetime(2026, 6, 19))  # Excel turned "19/06/2026" into a date cell
+    put("trich_yeu", "Sắp xếp thôn, tổ dân phố năm 2026")
+    put("chu_ky.quyen_han", "TM.")
+    put("chu_ky.thay_mat", "ỦY BAN NHÂN DÂN")
+    put("chu_ky.chuc_vu", "CHỦ TỊCH")
+    put("chu_ky.ho_ten", "Hoàng Xuân Sơn")
+    put("noi_nhan.luu", "VT, VP")
+    targets = book["Chỉ tiêu"]
+    headers = [c.value for c in targets[1]]
+    row = {
+        "Mã": "005",  # a code with zeros (the column is text)
+        "Nội dung": "Giảm 6 thôn, tổ dân phố",
+        "Thời hạn": "31/10/2026",  # a date typed as text, day first
+        "Giá trị": 6,
+        "Đơn vị tính": "thôn",
+    }
+    for key, value in row.items():
+        targets.cell(row=2, column=headers.index(key) + 1, value=value)
+    body = book["Nội dung"]
+    lines = [
+        (1, "Đoạn văn", "Ủy ban nhân dân xã ban hành Kế hoạch sắp xếp thôn như sau:"),
+        (1, "Mục", "MỤC ĐÍCH, YÊU CẦU"),
+        (2, "Ý", "Hoàn thành sắp xếp thôn trước ngày 31/10/2026."),
+        (1, "Mục", "CHỈ TIÊU"),
+        (2, "Chỉ tiêu (chèn)", "tất cả"),
+        (1, "Đoạn văn", "Các cơ quan, đơn vị tổ chức thực hiện./."),
+    ]
+    for r, (level, kind, text) in enumerate(lines, start=2):
+        body.cell(row=r, column=1, value=level)
+        body.cell(row=r, column=2, value=kind)
+        body.cell(row=r, column=3, value=text)
+    recipients = book["Các nơi nhận"]
+    recipients.cell(row=2, column=1, value="Tên nơi nhận")
+    recipients.cell(row=2, column=2, value="UBND huyện")
+    recipients.cell(row=3, column=2, value="Các thôn, tổ dân phố")  # kind left empty
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("typed") / "ke-hoach.xlsx"
+    new_workbook("ke-hoach", path)
+    _fill(path)
+    return path
+
+
+def test_a_typed_workbook_renders(typed: Path, tmp_path: Path) -> None:
+    doc = load_document(typed)
+    assert doc.so == 7
+    assert doc.ngay is not None and f"{doc.ngay:%d/%m/%Y}" == "19/06/2026"
+    assert doc.chi_tieu[0].id == "005"
+    assert doc.chi_tieu[0].thoi_han is not None and doc.chi_tieu[0].thoi_han.month == 10
+    out = api.render_document(typed, tmp_path / "typed.docx").output
+    text = _text(out)
+    assert "Số: 07/KH-UBND" in text or "Số: 7/KH-UBND" in text
+    assert "Phú Đình, ngày 19 tháng 6 năm 2026" in text
+    assert "MỤC ĐÍCH, YÊU CẦU" in text
+    assert "Giảm 6 thôn, tổ dân phố" in text
+    assert "UBND huyện" in text and "Các thôn, tổ dân phố" in text
+
+
+def _calc_resave(source: Path, folder: Path) -> Path:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice Calc không có trên máy này")
+    folder.mkdir()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{folder / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    resaved = folder / source.name
+    if not resaved.is_file():
+        pytest.fail("LibreOffice Calc không ghi được tệp (thiếu gói libreoffice-calc-nogui?)")
+    return resaved
+
+
+def test_a_workbook_resaved_by_calc_renders_the_same(typed: Path, tmp_path: Path) -> None:
+    resaved = _calc_resave(typed, tmp_path / "calc")
+    assert resaved.read_bytes() != typed.read_bytes()  # Calc really wrote its own file
+    first = api.render_document(typed, tmp_path / "a.docx").output.read_bytes()
+    again = api.render_document(resaved, tmp_path / "b.docx").output.read_bytes()
+    assert first == again
+
+
+# -- problems name the sheet, the cell and the field's label ---------------------------
+
+
+def test_a_problem_names_sheet_cell_and_label(typed: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "sai.xlsx"
+    book = openpyxl.load_workbook(typed)
+    book["Chỉ tiêu"]["D2"] = "31/02/2026"  # Thời hạn: a day that does not exist
+    book["Nội dung"]["B4"] = "Khoản"  # a kind that does not exist
+    book.save(broken)
+    with pytest.raises(InputError) as caught:
+        load_document(broken)
+    found = {(p.location, p.field) for p in caught.value.problems}
+    assert ("Nội dung!B4", "Loại") in found
+    date_problem = [p for p in caught.value.problems if p.location == "Chỉ tiêu!D2"]
+    assert date_problem and date_problem[0].field.startswith("Thời hạn")
+    assert "tháng 2" in date_problem[0].message
+
+
+def test_validate_and_render_take_a_workbook_from_the_command_line(
+    typed: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", str(typed)])
+    assert result.exit_code == 0, result.output
+    assert "Hợp lệ" in result.output
+    out = tmp_path / "cli.docx"
+    result = runner.invoke(main, ["render", str(typed), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Sắp xếp thôn" in _text(out)
+
+
+def test_cli_new_and_export(tmp_path: Path) -> None:
+    runner = CliRunner()
+    made = tmp_path / "moi.xlsx"
+    result = runner.invoke(main, ["workbook", "new", "chuong-trinh", "-o", str(made)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(made)
+    assert book.sheetnames[:2] == ["Hướng dẫn", GENERAL_SHEET]
+    exported = tmp_path / "ubnd.xlsx"
+    source = INPUTS / "ke-hoach-ubnd-xa.yaml"
+    result = runner.invoke(main, ["workbook", "export", str(source), "-o", str(exported)])
+    assert result.exit_code == 0, result.output
+    assert read_workbook(exported).data["co_quan"]["viet_tat"] == "UBND"
+
+
+def test_sheets_follow_the_model() -> None:
+    """Every field of the record model has a place in the workbook: a new field of the
+    model shows up without anyone listing it."""
+    layout = layout_of(OfficialDocument)
+    placed = {c.path[0] for c in layout.general} | {s.path[0] for s in layout.lists}
+    assert placed == set(OfficialDocument.model_fields)
+    body = next(s for s in layout.lists if s.path == ("noi_dung",))
+    assert body.recursive and {v.tag for v in body.variants} >= {"doan", "muc", "bang"}
