@@ -24,6 +24,7 @@ from pipeline.console import BatchProgress, echo_batches, run_interruptible
 from pipeline.errors import VanbanError
 from pipeline.pdf import DEFAULT_DPI, PdfReport
 from pipeline.profiles import PROFILE_IDS
+from pipeline.vnclick import VnCommand, VnGroup
 
 if TYPE_CHECKING:
     from pipeline.reporting import PreparedPeriod
@@ -122,33 +123,7 @@ def _echo_pdf(report: PdfReport | None) -> bool:
     return not report.failed
 
 
-_HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
-
-
-class _VnCommand(click.Command):
-    """A command whose --help option is described in Vietnamese."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _HELP_TEXT
-        return option
-
-
-class _VnGroup(click.Group):
-    """A group whose own, its commands' and its sub-groups' --help are in Vietnamese."""
-
-    command_class = _VnCommand
-    group_class = type  # sub-groups are _VnGroup too
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _HELP_TEXT
-        return option
-
-
-@click.group(cls=_VnGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=VnGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vanban", help="Hiện phiên bản rồi thoát.")
 def main() -> None:
     """vanban: tạo văn bản Word đúng thể thức (Đảng: HD 36/HD 05; Nhà nước: NĐ 30/2020)
@@ -383,7 +358,7 @@ trước 27/5/2026 theo HD 36, từ ngày đó theo HD 05).
 Mã thoát: 0 không có lỗi; 1 có lỗi thể thức; 2 có tệp không đọc được."""
 
 
-class _CheckCommand(_VnCommand):
+class _CheckCommand(VnCommand):
     """``vanban check``: its help lists every rule of the catalogue, which is read when
     the help is shown, not at every start of ``vanban``."""
 
