@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline import __version__
 from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch
@@ -65,6 +65,30 @@ class Rendered:
     pdf: PdfReport | None = None  # with ``pdf=True``: the PDF beside the .docx
 
 
+class Steps(Protocol):
+    """Shows the progress of ``build``'s long steps (a bar per step; see pipeline.console)."""
+
+    def start(self, label: str, total: int) -> None:
+        """Begin a step of ``total`` items."""
+
+    def advance(self, item: str) -> None:
+        """Count one item of the step, naming it."""
+
+    def stop(self) -> None:
+        """End the step."""
+
+
+class _NoSteps:
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, item: str) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
 @dataclass
 class BuildReport:
     """What ``build`` wrote."""
@@ -74,6 +98,15 @@ class BuildReport:
     pdf: PdfReport | None = None  # with ``pdf=True``: one PDF per document, one LibreOffice
     batches: list[BatchReport] = field(default_factory=list)  # the **/*.batch.yaml found
     notes: list[str] = field(default_factory=list)  # files of inputs/ that are not documents
+    unchanged: int = 0  # documents whose file already held the same bytes
+    #: Warnings by what they concern (a period folder, …), to print beside it.
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def warning_count(self) -> int:
+        """Return how many warnings the build gave (PDF and batch warnings included)."""
+        pdf = len(self.pdf.warnings) if self.pdf is not None else 0
+        return sum(len(w) for w in self.warnings.values()) + pdf
 
 
 def load_all(paths: Sequence[Path]) -> list[tuple[Path, OfficialDocument]]:
@@ -225,6 +258,7 @@ def build(
     lists: bool = True,
     check: bool = True,
     batch_progress: Callable[[str], BatchProgress] | None = None,
+    steps: Steps | None = None,
 ) -> BuildReport:
     """Render every document of ``inputs_dir`` into ``build_dir`` with a manifest; with
     ``pdf``, also a PDF of each, all through one LibreOffice (``BuildReport.pdf``).
@@ -238,6 +272,7 @@ def build(
     from pipeline.reporting import check_period, prepare_periods
     from pipeline.reporting.run import PERIODS_OUTPUT
 
+    steps = steps or _NoSteps()
     libreoffice = find_libreoffice() if pdf else None
     notes: list[str] = []
     loaded = load_all(document_inputs(inputs_dir, notes))
@@ -248,18 +283,55 @@ def build(
     rendered: list[tuple[Path, bytes, PreparedTemplate, tuple[bytes, bytes] | None]] = []
     failures: list[Problem] = []
     if check:
-        failures.extend(problem for period in periods for problem in check_period(period))
+        for period in periods:
+            label = f"Kiểm tra thể thức báo cáo kỳ {period.inputs.period.id}"
+            steps.start(label, len(period.documents))
+            failures.extend(check_period(period, steps.advance))
+            steps.stop()
+    steps.start("Tạo và kiểm tra văn bản", len(loaded))
     for path, doc in loaded:
         data, template = render_bytes(doc, templates_dir)
         extra = render_list_bytes(doc, templates_dir) if lists else None
         rendered.append((path, data, template, extra))
         if check:  # every document is checked before any is written
             failures.extend(check_output(data, doc, path))
+        steps.advance(path.name)
+    steps.stop()
     _raise_unless_compliant(failures)
     report = BuildReport(notes=notes)
+    for period in periods:
+        if period.inputs.warnings:
+            where = str(period.inputs.folder)
+            report.warnings[where] = [str(w) for w in period.inputs.warnings]
+    entries = _write_documents(rendered, build_dir, report)
+    for period in periods:
+        report.unchanged += _unchanged(period, build_dir)
+        entries.extend(_write_period(period, build_dir, report.documents))
+    manifest = {"tool": "vanban", "version": __version__, "documents": entries}
+    report.manifest = build_dir / "manifest.json"
+    write_atomic(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+    options = BatchOptions(check=check)
+    for prepared in batches:
+        progress = batch_progress(prepared.plan.name) if batch_progress else None
+        report.batches.append(run_prepared(prepared, build_dir, options, progress))
+    if libreoffice is not None:  # one LibreOffice for the documents and every batch
+        sources = [d.output for d in report.documents] + _batch_pdf_sources(report.batches)
+        steps.start("Tạo PDF (LibreOffice)", len(sources))
+        report.pdf = export_pdfs(sources, libreoffice=libreoffice, advance=steps.advance)
+        steps.stop()
+    return report
+
+
+def _write_documents(
+    rendered: list[tuple[Path, bytes, PreparedTemplate, tuple[bytes, bytes] | None]],
+    build_dir: Path,
+    report: BuildReport,
+) -> list[Any]:
+    """Write the rendered documents (and their lists); return their manifest entries."""
     entries = []
     for path, data, template, extra in rendered:
         target = build_dir / f"{path.stem}.docx"
+        report.unchanged += target.is_file() and target.read_bytes() == data
         write_atomic(target, data)
         digest = hashlib.sha256(data).hexdigest()
         report.documents.append(Rendered(path, Path(template.name), target, digest))
@@ -274,19 +346,16 @@ def build(
                 for list_path, content in zip(list_paths(target), extra, strict=True)
             ]
         entries.append(entry)
-    for period in periods:
-        entries.extend(_write_period(period, build_dir, report.documents))
-    manifest = {"tool": "vanban", "version": __version__, "documents": entries}
-    report.manifest = build_dir / "manifest.json"
-    write_atomic(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
-    options = BatchOptions(check=check)
-    for prepared in batches:
-        progress = batch_progress(prepared.plan.name) if batch_progress else None
-        report.batches.append(run_prepared(prepared, build_dir, options, progress))
-    if libreoffice is not None:  # one LibreOffice for the documents and every batch
-        sources = [d.output for d in report.documents] + _batch_pdf_sources(report.batches)
-        report.pdf = export_pdfs(sources, libreoffice=libreoffice)
-    return report
+    return entries
+
+
+def _unchanged(period: PreparedPeriod, build_dir: Path) -> int:
+    """Return how many of a period's reports are already written with the same bytes."""
+    count = 0
+    for document in period.documents:
+        target = build_dir / document.path
+        count += target.is_file() and target.read_bytes() == document.data
+    return count
 
 
 # -- review reports of reporting periods --------------------------------------------------

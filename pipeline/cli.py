@@ -20,7 +20,15 @@ import click
 from pipeline import __version__, api
 from pipeline.compliance import render_text, reports_json
 from pipeline.compliance.catalogue import help_text
-from pipeline.console import BatchProgress, echo_batches, run_interruptible
+from pipeline.console import (
+    BatchProgress,
+    StepProgress,
+    echo_batch,
+    echo_batches,
+    echo_build_documents,
+    echo_build_summary,
+    run_interruptible,
+)
 from pipeline.errors import VanbanError
 from pipeline.pdf import DEFAULT_DPI, PdfReport
 from pipeline.profiles import PROFILE_IDS
@@ -196,6 +204,9 @@ def render(
     help="Không tạo danh sách nơi nhận (.noi-nhan.docx, .noi-nhan.csv) kèm mỗi văn bản.",
 )
 @_NO_CHECK
+@click.option(
+    "--open", "open_result", is_flag=True, help="Mở thư mục kết quả khi xong (trình quản lý tệp)."
+)
 @handle_errors
 def build(
     inputs_dir: Path,
@@ -204,6 +215,7 @@ def build(
     pdf: bool,
     no_lists: bool,
     no_check: bool,
+    open_result: bool,
 ) -> None:
     """Tạo mọi văn bản của INPUTS_DIR (mặc định inputs/) vào build/.
 
@@ -222,14 +234,17 @@ def build(
             lists=not no_lists,
             check=not no_check,
             batch_progress=BatchProgress,
+            steps=StepProgress(),
         )
     )
-    for item in report.documents:
-        click.echo(f"Đã tạo: {item.output}")
-    click.echo(f"Xong: {len(report.documents)} văn bản; manifest: {report.manifest}")
+    echo_build_documents(report)
     pdf_ok = _echo_pdf(report.pdf)
-    echo_batches(report.batches)  # exits 1 if a commune failed
-    if not pdf_ok:
+    for batch_report in report.batches:
+        echo_batch(batch_report)
+    echo_build_summary(report)
+    if open_result:
+        click.launch(str(build_dir))
+    if not pdf_ok or not all(b.ok for b in report.batches):
         sys.exit(EXIT_FAILED)
 
 

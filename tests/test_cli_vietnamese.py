@@ -90,6 +90,6 @@ def test_help_has_no_english_framework_words(command: tuple[str, ...]) -> None:
 )
 def test_usage_errors_are_vietnamese(args: list[str]) -> None:
     result = CliRunner().invoke(main, args, prog_name="vanban")
-    assert result.exit_code == 2, result.output  # noqa: PLR2004
+    assert result.exit_code == 2, result.output
     assert "Lỗi:" in result.output or "Lệnh:" in result.output
     assert _english(result.output) == [], result.output

@@ -31,9 +31,7 @@ from pipeline.workbook import export_record, new_workbook
 from tests.conftest import INPUTS
 
 RECORDS = sorted(
-    p
-    for p in INPUTS.rglob("*.yaml")
-    if kind_of(p) == "record" and not p.name.endswith(".goc.yaml")
+    p for p in INPUTS.rglob("*.yaml") if kind_of(p) == "record" and not p.name.endswith(".goc.yaml")
 )
 REGISTRIES = sorted(p for p in INPUTS.rglob("*.yaml") if kind_of(p) == "registry")
 BATCHES = sorted(INPUTS.rglob("*.batch.yaml"))

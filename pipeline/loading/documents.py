@@ -30,8 +30,7 @@ def load_document(path: Path) -> OfficialDocument:
         record = OfficialDocument.model_validate(doc.data)
     except ValidationError as exc:
         raise InputError(
-            early
-            + problems_from_validation(exc, doc.source, doc.data, doc.where, OfficialDocument)
+            early + problems_from_validation(exc, doc.source, doc.data, doc.where, OfficialDocument)
         ) from None
     if early:
         raise InputError(early)

@@ -74,14 +74,16 @@ def kind_of(path: Path) -> Kind:
         return "unknown"
     if name in ("ky.yaml", "ky.yml"):
         return "period"
+    return _yaml_kind(path)
+
+
+def _yaml_kind(path: Path) -> Kind:
     if any((folder / "ky.yaml").is_file() for folder in (path.parent, path.parent.parent)):
         return "report"  # a period's report, or a commune's (periods/<ID>/xa/<MÃ>.yaml)
     keys = _top_keys(path)
-    if keys is None:
-        return "record"
-    if "chuong_trinh" in keys or "ket_qua" in keys:
+    if keys is not None and ("chuong_trinh" in keys or "ket_qua" in keys):
         return "report"
-    if keys & _RECORD_KEYS:
+    if keys is None or keys & _RECORD_KEYS:
         return "record"
     if keys and keys <= _REGISTRY_KEYS | {"danh_sach"}:
         return "registry"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -173,24 +173,22 @@ def _text(value: Any) -> str:
 
 
 def _number(value: Any, kind: str) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float):
+    """Return a number cell's value for an int or decimal field (text left to the model)."""
+    if isinstance(value, float) and not isinstance(value, bool):
         if kind == "int" and value.is_integer():
             return int(value)
         return Decimal(repr(value)) if kind == "decimal" else value
-    if isinstance(value, str):
-        text = value.strip().replace(" ", "")
-        if re.fullmatch(r"-?\d+,\d+", text):  # "12,5": a decimal comma
-            text = text.replace(",", ".")
-        if kind == "int" and re.fullmatch(r"-?\d+", text):
-            return int(text)
-        if kind == "decimal":
-            try:
-                return Decimal(text)
-            except InvalidOperation:
-                return value
-    return value
+    if not isinstance(value, str):
+        return value
+    text = value.strip().replace(" ", "")
+    if re.fullmatch(r"-?\d+,\d+", text):  # "12,5": a decimal comma
+        text = text.replace(",", ".")
+    if kind == "int":
+        return int(text) if re.fullmatch(r"-?\d+", text) else value
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return value
 
 
 def _choice(value: Any, column: Column) -> Any:
@@ -215,6 +213,30 @@ def _lines(value: Any) -> list[str]:
     return [line.strip() for line in _text(value).splitlines() if line.strip()]
 
 
+def _is_choice(raw: Any, column: Column) -> bool:
+    key = header_key(_text(raw))
+    return any(key in (header_key(c), header_key(CHOICE_LABELS.get(c, c))) for c in column.choices)
+
+
+def _plain_text(raw: Any, column: Column) -> Any:
+    text = _text(raw)
+    return "" if text.strip() == EMPTY_TEXT else text
+
+
+#: How a cell of each simple kind is read.
+_SIMPLE: dict[str, Callable[[Any, Column], Any]] = {
+    "text": _plain_text,
+    "int": lambda raw, column: _number(raw, "int"),
+    "decimal": lambda raw, column: _number(raw, "decimal"),
+    "bool": lambda raw, column: _bool(raw),
+    "choice": _choice,
+    "lines": lambda raw, column: _lines(raw),
+    "numbers": lambda raw, column: [
+        _number(p, "int") for p in re.split(r"[;,\s]+", _text(raw)) if p
+    ],
+}
+
+
 class _Reader:
     def __init__(self, source: str, book: Any, layout: Layout) -> None:
         self.source = source
@@ -234,42 +256,29 @@ class _Reader:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return _SKIP
         self.cells[path] = cell
-        kind = column.kind
-        if column.or_lines and header_key(_text(raw)) in {
-            header_key(CHOICE_LABELS.get(c, c)) for c in column.choices
-        } | {header_key(c) for c in column.choices}:
+        if column.or_lines and _is_choice(raw, column):
             return _choice(raw, column)
-        if kind == "text":
-            text = _text(raw)
-            return "" if text.strip() == EMPTY_TEXT else text
-        if kind in ("int", "decimal"):
-            return _number(raw, kind)
-        if kind == "date":
-            if isinstance(raw, datetime | date):
-                day = raw.date() if isinstance(raw, datetime) else raw
-                self.date_cells[path] = day
-                return day
-            if isinstance(raw, int | float) and not isinstance(raw, bool):
-                self.problem(
-                    cell,
-                    column.label,
-                    f"Ô ngày chứa con số {_text(raw)}: gõ ngày dạng ngày/tháng/năm, "
-                    "ví dụ 05/02/2026.",
-                )
-                return _SKIP
-            return _text(raw).strip()
-        if kind == "bool":
-            return _bool(raw)
-        if kind == "choice":
-            return _choice(raw, column)
-        if kind == "lines":
-            return _lines(raw)
-        if kind == "numbers":
-            parts = [p for p in re.split(r"[;,\s]+", _text(raw)) if p]
-            return [_number(p, "int") for p in parts]
-        if kind == "grid":
+        if column.kind == "date":
+            return self.date(column, raw, cell, path)
+        if column.kind == "grid":
             return self.grid(_text(raw).strip(), cell, column, path)
-        return self.yaml_cell(raw, cell, column)
+        if column.kind == "yaml":
+            return self.yaml_cell(raw, cell, column)
+        return _SIMPLE[column.kind](raw, column)
+
+    def date(self, column: Column, raw: Any, cell: str, path: PathKey) -> Any:
+        if isinstance(raw, datetime | date):
+            day = raw.date() if isinstance(raw, datetime) else raw
+            self.date_cells[path] = day
+            return day
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            self.problem(
+                cell,
+                column.label,
+                f"Ô ngày chứa con số {_text(raw)}: gõ ngày dạng ngày/tháng/năm, ví dụ 05/02/2026.",
+            )
+            return _SKIP
+        return _text(raw).strip()
 
     def yaml_cell(self, raw: Any, cell: str, column: Column) -> Any:
         try:
@@ -286,7 +295,7 @@ class _Reader:
                 f"Không có trang “{name}”: ô này ghi tên trang chứa các hàng của bảng.",
             )
             return _SKIP
-        rows = []
+        rows: list[list[str]] = []
         sheet = self.book[name]
         for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = list(row)
@@ -296,7 +305,7 @@ class _Reader:
                 continue
             index = len(rows)
             self.cells[(*path, index)] = _cell_name(name, r, 1)
-            for c, value in enumerate(cells):
+            for c in range(len(cells)):
                 self.cells[(*path, index, c)] = _cell_name(name, r, c + 1)
             rows.append(["" if v is None else _text(v) for v in cells])
         return rows
@@ -322,7 +331,7 @@ class _Reader:
         by_key = {c.key: c for c in self.layout.general}
         by_label = {header_key(c.label): c for c in self.layout.general}
         for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if r == 1 or len(row) < 3:  # noqa: PLR2004
+            if r == 1 or len(row) < 3:
                 continue
             key = str(row[1]).strip() if row[1] is not None else ""
             column = by_key.get(key) or by_label.get(header_key(str(row[0] or "")))
@@ -337,9 +346,7 @@ class _Reader:
                 continue
             path = column.path
             if column.kind == "lines":
-                values = [
-                    (c, v) for c, v in enumerate(row[2:], start=3) if v not in (None, "")
-                ]
+                values = [(c, v) for c, v in enumerate(row[2:], start=3) if v not in (None, "")]
                 if not values:
                     continue
                 lines: list[str] = []
@@ -386,7 +393,11 @@ class _Reader:
                 yield r, cells
 
     def fill(
-        self, item: dict[str, Any], columns: tuple[Column, ...], cells: dict[str, Any], base: PathKey
+        self,
+        item: dict[str, Any],
+        columns: tuple[Column, ...],
+        cells: dict[str, Any],
+        base: PathKey,
     ) -> None:
         for column in columns:
             found = cells.get(column.label)
@@ -399,24 +410,29 @@ class _Reader:
     def list_sheet(self, sheet: ListSheet) -> list[Any]:
         if sheet.variants:
             return self.union_sheet(sheet)
+        if sheet.inner is not None:
+            return self.group_sheet(sheet, sheet.inner)
         items: list[Any] = []
-        if sheet.inner is None:
-            for r, cells in self.rows(sheet):
-                item: dict[str, Any] = {}
-                path = (*sheet.path, len(items))
-                self.cells[path] = _cell_name(sheet.title, r, 1)
-                self.fill(item, sheet.columns, cells, path)
-                items.append(item)
-            return items
-        # A flattened group: the group's cells start a group, the others add an inner item.
+        for r, cells in self.rows(sheet):
+            item: dict[str, Any] = {}
+            path: PathKey = (*sheet.path, len(items))
+            self.cells[path] = _cell_name(sheet.title, r, 1)
+            self.fill(item, sheet.columns, cells, path)
+            items.append(item)
+        return items
+
+    def group_sheet(self, sheet: ListSheet, inner_field: str) -> list[Any]:
+        """Read a flattened group: the group's cells start a group, the others add an
+        inner item to the last group."""
+        items: list[dict[str, Any]] = []
         outer_labels = {c.label for c in sheet.columns}
         shifted = tuple(replace(c, path=c.path[1:]) for c in sheet.inner_columns)
         for r, cells in self.rows(sheet):
             outer = {k: v for k, v in cells.items() if k in outer_labels}
             inner = {k: v for k, v in cells.items() if k not in outer_labels}
             if outer:
-                group: dict[str, Any] = {sheet.inner: []}
-                path = (*sheet.path, len(items))
+                group: dict[str, Any] = {inner_field: []}
+                path: PathKey = (*sheet.path, len(items))
                 self.cells[path] = _cell_name(sheet.title, r, 1)
                 self.fill(group, sheet.columns, outer, path)
                 items.append(group)
@@ -428,13 +444,13 @@ class _Reader:
                 )
                 continue
             if inner:
-                children = items[-1][sheet.inner]
-                path = (*sheet.path, len(items) - 1, sheet.inner, len(children))
-                self.cells[path] = _cell_name(sheet.title, r, 1)
-                item: dict[str, Any] = {}
-                self.fill(item, shifted, inner, path)
-                children.append(item)
-        return items
+                children = items[-1][inner_field]
+                child_path: PathKey = (*sheet.path, len(items) - 1, inner_field, len(children))
+                self.cells[child_path] = _cell_name(sheet.title, r, 1)
+                child: dict[str, Any] = {}
+                self.fill(child, shifted, inner, child_path)
+                children.append(child)
+        return list(items)
 
     def variant_of(self, sheet: ListSheet, cells: dict[str, Any]) -> Variant | None:
         found = cells.get(KIND_HEADER)
@@ -461,7 +477,9 @@ class _Reader:
                 raw, cell = cells[LEVEL_HEADER]
                 number = _number(raw, "int")
                 if not isinstance(number, int) or number < 1:
-                    self.problem(cell, LEVEL_HEADER, f"Cấp phải là số 1, 2, 3…, không phải “{raw}”.")
+                    self.problem(
+                        cell, LEVEL_HEADER, f"Cấp phải là số 1, 2, 3…, không phải “{raw}”."
+                    )
                 else:
                     level = number
             while len(stack) > 1 and stack[-1][0] > level:

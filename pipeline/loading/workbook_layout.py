@@ -141,12 +141,12 @@ def _unwrap(tp: Any) -> tuple[Any, list[Any]]:
     while True:
         if get_origin(tp) is Annotated:
             args = get_args(tp)
-            tp, meta = args[0], [*meta, *args[1:]]
+            tp, meta = args[0], [*meta, *list(args[1:])]
             continue
         if _is_union(tp):
-            args = [a for a in get_args(tp) if a is not type(None)]
-            if len(args) == 1:
-                tp = args[0]
+            members = [a for a in get_args(tp) if a is not type(None)]
+            if len(members) == 1:
+                tp = members[0]
                 continue
         return tp, meta
 
@@ -180,7 +180,7 @@ def _tuple_item(tp: Any) -> Any | None:
     """Return the item type of ``tuple[X, ...]`` (None for anything else)."""
     if get_origin(tp) is tuple:
         args = get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:  # noqa: PLR2004
+        if len(args) == 2 and args[1] is Ellipsis:
             return args[0]
     return None
 
@@ -199,37 +199,38 @@ def _union_variants(tp: Any) -> list[tuple[str, Any]] | None:
     return out
 
 
-def _cell(
-    path: tuple[str, ...], tp: Any, required: bool, owner: str = ""
-) -> Column | None:
+def _cell(path: tuple[str, ...], tp: Any, required: bool, owner: str = "") -> Column | None:
     """Return the column of a field that fits in one cell (None: a list of records)."""
     label = LABELS.get(f"{owner}.{path[-1]}") or label_for(path[-1])
     inner, _ = _unwrap(tp)
     kind = _scalar_kind(inner)
-    if kind == "choice":
-        return Column(path, label, "choice", tuple(get_args(inner)), required)
     if kind is not None:
-        return Column(path, label, kind, (), required)
+        choices = tuple(get_args(inner)) if kind == "choice" else ()
+        return Column(path, label, kind, choices, required)
     if _is_union(inner):  # e.g. Literal["tat_ca"] | tuple[Text, ...]
-        literals = [a for a in get_args(inner) if get_origin(_unwrap(a)[0]) is Literal]
-        others = [a for a in get_args(inner) if a not in literals]
-        if len(literals) == 1 and len(others) == 1:
-            choices = tuple(get_args(_unwrap(literals[0])[0]))
-            base = _cell(path, others[0], required)
-            if base is not None and base.kind in ("lines", "numbers"):
-                return Column(path, label, base.kind, choices, required, or_lines=True)
-        return Column(path, label, "yaml", (), required)
+        return _choice_or_list(path, label, inner, required)
     item = _tuple_item(inner)
-    if item is not None:
-        item_inner, _ = _unwrap(item)
-        item_kind = _scalar_kind(item_inner)
-        if item_kind in ("int", "decimal"):
-            return Column(path, label, "numbers", (), required)
-        if item_kind is not None:
-            return Column(path, label, "lines", (), required)
-        if _tuple_item(item_inner) is not None:
-            return Column(path, label, "grid", (), required)
+    if item is None:
+        return Column(path, label, "yaml", (), required)
+    item_inner, _ = _unwrap(item)
+    item_kind = _scalar_kind(item_inner)
+    if item_kind is None and _tuple_item(item_inner) is not None:
+        return Column(path, label, "grid", (), required)
+    if item_kind is None:
         return None
+    many: CellKind = "numbers" if item_kind in ("int", "decimal") else "lines"
+    return Column(path, label, many, (), required)
+
+
+def _choice_or_list(path: tuple[str, ...], label: str, union: Any, required: bool) -> Column:
+    """Return the column of "a fixed value or a list" (``tat_ca`` or a list of ids)."""
+    literals = [a for a in get_args(union) if get_origin(_unwrap(a)[0]) is Literal]
+    others = [a for a in get_args(union) if a not in literals]
+    if len(literals) == 1 and len(others) == 1:
+        choices = tuple(get_args(_unwrap(literals[0])[0]))
+        base = _cell(path, others[0], required)
+        if base is not None and base.kind in ("lines", "numbers"):
+            return Column(path, label, base.kind, choices, required, or_lines=True)
     return Column(path, label, "yaml", (), required)
 
 
@@ -294,9 +295,7 @@ def _variant(tag: str, tp: Any, union: Any) -> Variant:
         columns = [*_columns(main_inner, (main_name,)), *columns]
         return Variant(tag, label, inner, (), tuple(columns), children)
     info = inner.model_fields[main_name]
-    main_column = _cell((main_name,), info.annotation, True) or Column(
-        (main_name,), label, "yaml"
-    )
+    main_column = _cell((main_name,), info.annotation, True) or Column((main_name,), label, "yaml")
     return Variant(tag, label, inner, (main_name,), tuple(columns), children, main_column)
 
 

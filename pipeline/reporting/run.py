@@ -9,6 +9,7 @@ written; a failure writes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -142,13 +143,18 @@ def prepare_periods(periods_dir: Path, templates_dir: Path | None = None) -> lis
     return prepared
 
 
-def check_period(prepared: PreparedPeriod) -> list[Problem]:
-    """Return the format errors of every report of ``prepared`` under its profile."""
+def check_period(
+    prepared: PreparedPeriod, advance: Callable[[str], None] | None = None
+) -> list[Problem]:
+    """Return the format errors of every report of ``prepared`` under its profile;
+    ``advance(name)`` is called after each report (a progress bar)."""
     out = []
     for document in prepared.documents:
         name = f"{document.path.as_posix()} (văn bản tạo ra)"
         report = check_docx(document.data, document.context.the_thuc, name=name)
         out.extend(compliance_problems(report))
+        if advance is not None:
+            advance(document.path.name)
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,19 +18,19 @@ from pipeline.errors import InputError, Problem, UsageError
 from pipeline.loading.problems import problems_from_validation
 from pipeline.loading.workbook import MODELS, is_workbook, read_workbook
 from pipeline.loading.workbook_layout import (
+    EMPTY_TEXT,
     GENERAL_SHEET,
     HELP_SHEET,
     META_SHEET,
     NO,
     YES,
-    EMPTY_TEXT,
     Column,
     Layout,
     ListSheet,
     choice_label,
     layout_of,
 )
-from pipeline.loading.yaml_source import read_mapping
+from pipeline.loading.yaml_source import YamlDocument, read_mapping
 from pipeline.rendering import write_atomic
 
 
@@ -52,19 +53,30 @@ _MAX_ROWS = 300  # rows given dropdowns and text format in a new sheet
 _HEADER_FILL = "DDEBF7"
 _KEY_FILL = "F2F2F2"
 
-_HELP = """Sổ tính hồ sơ vanban: {title}
-
-Cách điền
-1. Mỗi trang là một phần của văn bản. Trang “Thông tin chung”: mỗi dòng một trường; ghi giá trị vào cột C. Trường có nhiều dòng (trích yếu, tên cơ quan nhiều dòng) ghi mỗi dòng một ô, sang phải: C, D, E…
-2. Các trang khác là danh sách: mỗi hàng một mục, hàng 1 là tiêu đề cột (không sửa tiêu đề).
-3. Trang “Nội dung”: mỗi hàng một khối. Cột “Cấp”: 1 là khối ở ngoài cùng; các khối thuộc một mục thì ghi cấp lớn hơn cấp của mục 1 đơn vị. Cột “Loại”: chọn trong danh sách (Mục, Đoạn văn, Ý, Gạch đầu dòng, Bảng…).
-4. Một bảng trong nội dung: ở cột “Các hàng của bảng” ghi tên một trang (ví dụ “Bảng 1”), các hàng của bảng nằm ở trang đó, mỗi ô một ô. Dòng tiêu đề bảng ghi mỗi tiêu đề một dòng trong ô (Alt+Enter).
-5. Ngày: gõ ngày/tháng/năm, ví dụ 05/06/2026 (ngày trước, tháng sau). Mã (mã xã, mã chỉ tiêu) để dạng chữ để giữ số 0 ở đầu.
-6. Ô có mũi tên: chọn trong danh sách. Ô để trống là không có; ô ghi "" (hai dấu nháy kép) là có nhưng để trống (ví dụ dòng Lưu không ghi gì sau chữ “Lưu”).
-7. Kiểm tra: vanban validate TÊN.xlsx — mỗi lỗi ghi rõ trang và ô (ví dụ Nội dung!C14). Tạo văn bản: vanban render TÊN.xlsx.
-
-Không xóa trang ẩn “vanban”: nó cho biết sổ này là loại hồ sơ gì.
-"""
+#: The instructions sheet, one paragraph per row.
+_HELP = (
+    "Sổ tính hồ sơ vanban: {title}",
+    "",
+    "Cách điền",
+    "1. Mỗi trang là một phần của văn bản. Trang “Thông tin chung”: mỗi dòng một trường; "
+    "ghi giá trị vào cột C. Trường có nhiều dòng (trích yếu, tên cơ quan nhiều dòng) ghi "
+    "mỗi dòng một ô, sang phải: C, D, E…",
+    "2. Các trang khác là danh sách: mỗi hàng một mục, hàng 1 là tiêu đề cột (không sửa tiêu đề).",
+    "3. Trang “Nội dung”: mỗi hàng một khối. Cột “Cấp”: 1 là khối ở ngoài cùng; các khối "
+    "thuộc một mục thì ghi cấp lớn hơn cấp của mục 1 đơn vị. Cột “Loại”: chọn trong danh "
+    "sách (Mục, Đoạn văn, Ý, Gạch đầu dòng, Bảng…).",
+    "4. Một bảng trong nội dung: ở cột “Các hàng của bảng” ghi tên một trang (ví dụ "
+    "“Bảng 1”); các hàng của bảng nằm ở trang đó, mỗi ô một ô. Dòng tiêu đề bảng: mỗi "
+    "tiêu đề một dòng trong ô (Alt+Enter).",
+    "5. Ngày: gõ ngày/tháng/năm, ví dụ 05/06/2026 (ngày trước, tháng sau). Mã (mã xã, mã "
+    "chỉ tiêu) để dạng chữ để giữ số 0 ở đầu.",
+    '6. Ô có mũi tên: chọn trong danh sách. Ô để trống là không có; ô ghi "" (hai dấu '
+    "nháy kép) là có nhưng để trống (ví dụ dòng Lưu không ghi gì sau chữ “Lưu”).",
+    "7. Kiểm tra: vanban validate TÊN.xlsx — mỗi lỗi ghi rõ trang và ô (ví dụ "
+    "Nội dung!C14). Tạo văn bản: vanban render TÊN.xlsx.",
+    "",
+    "Không xóa trang ẩn “vanban”: nó cho biết sổ này là loại hồ sơ gì.",
+)
 
 
 def _decimal(value: Decimal) -> Any:
@@ -74,34 +86,40 @@ def _decimal(value: Decimal) -> Any:
     return as_float if Decimal(repr(as_float)) == value else str(value)
 
 
+def _yaml_text(value: Any) -> str:
+    return yaml.safe_dump(
+        _plain(value), allow_unicode=True, default_flow_style=True, width=10_000
+    ).strip()
+
+
+def _joined(value: Any, separator: str) -> Any:
+    if isinstance(value, str | int):
+        return value  # a record written by hand: one line given without a list
+    return separator.join(str(v) for v in value)
+
+
+#: What a cell of each kind shows for a value (the loader reads it back).
+_SHOW: dict[str, Callable[[Any], Any]] = {
+    "date": lambda v: f"{v:%d/%m/%Y}" if isinstance(v, date) else v,
+    "bool": lambda v: YES if v else NO,
+    "choice": lambda v: choice_label(str(v)),
+    "decimal": lambda v: _decimal(v) if isinstance(v, Decimal) else v,
+    "lines": lambda v: _joined(v, "\n"),
+    "numbers": lambda v: _joined(v, ", "),
+    "yaml": _yaml_text,
+}
+
+
 def cell_value(column: Column, value: Any) -> Any:
     """Return what a cell of ``column`` shows for ``value`` (the loader reads it back)."""
-    kind = column.kind
     if value is None:
         return None
     if value == "":
         return EMPTY_TEXT  # an empty cell is "not given"; this is "given, empty"
     if column.or_lines and isinstance(value, str):
         return choice_label(value)
-    if kind == "date" and isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
-    if kind == "bool":
-        return YES if value else NO
-    if kind == "choice":
-        return choice_label(str(value))
-    if kind == "decimal" and isinstance(value, Decimal):
-        return _decimal(value)
-    if kind in ("lines", "numbers") and isinstance(value, str | int):
-        return value  # a record written by hand: one line given without a list
-    if kind == "lines":
-        return "\n".join(str(v) for v in value)
-    if kind == "numbers":
-        return ", ".join(str(v) for v in value)
-    if kind == "yaml":
-        return yaml.safe_dump(
-            _plain(value), allow_unicode=True, default_flow_style=True, width=10_000
-        ).strip()
-    return value
+    show = _SHOW.get(column.kind)
+    return show(value) if show is not None else value
 
 
 def _plain(value: Any) -> Any:
@@ -140,9 +158,10 @@ class _Writer:
     def write(self, data: dict[str, Any]) -> bytes:
         from openpyxl.styles import Alignment, Font
 
-        help_sheet = self.book.active
+        help_sheet: Any = self.book.active
         help_sheet.title = HELP_SHEET
-        for r, line in enumerate(_HELP.format(title=self.title).splitlines(), start=1):
+        lines = (_HELP[0].format(title=self.title), *_HELP[1:])
+        for r, line in enumerate(lines, start=1):
             cell = help_sheet.cell(row=r, column=1, value=line or None)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         help_sheet["A1"].font = Font(bold=True, size=14)
@@ -281,7 +300,8 @@ class _Writer:
     ) -> None:
         by_tag = {v.tag: v for v in sheet.variants}
         others = sheet.union_columns
-        for item in items:
+        for given in items:
+            item = given
             if isinstance(item, str) and all(v.model is not None for v in sheet.variants):
                 item = {sheet.variants[0].tag: item}  # a bare text: the first kind (Đoạn văn)
             variant = next(v for v in sheet.variants if _is_variant(v.tag, v, item, by_tag))
@@ -363,9 +383,7 @@ def new_workbook(kind: str, target: Path) -> Path:
 
 def _check_target(target: Path) -> None:
     if not is_workbook(target):
-        raise UsageError(
-            [Problem(str(target), "", "", "Tên tệp sổ tính phải có đuôi .xlsx.")]
-        )
+        raise UsageError([Problem(str(target), "", "", "Tên tệp sổ tính phải có đuôi .xlsx.")])
 
 
 def export_record(source: Path, target: Path) -> Path:
@@ -378,6 +396,7 @@ def export_record(source: Path, target: Path) -> Path:
         InputError: the record is invalid.
     """
     _check_target(target)
+    doc: YamlDocument
     if is_workbook(source):
         doc = read_workbook(source)
     else:
