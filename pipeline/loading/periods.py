@@ -159,7 +159,8 @@ def load_period(folder: Path, *, with_previous: bool = True) -> PeriodInputs:
         if report.ket_qua_xa is not None and roster is not None:
             ids = [t.id for t in programme.chi_tieu]
             path = _near(base, report.ket_qua_xa)
-            results = _collect(problems, lambda: load_commune_results(path, ids, roster))
+            names = {c.id: c.ten_ngan for c in report.cach_tinh if c.ten_ngan}
+            results = _collect(problems, lambda: load_commune_results(path, ids, roster, names))
     narratives = _commune_narratives(folder, roster, problems)
     previous = None
     if with_previous and period.ky_truoc is not None:
