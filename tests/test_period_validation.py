@@ -168,3 +168,13 @@ def test_build_writes_nothing_when_a_period_is_bad(inputs: Path, tmp_path: Path)
     assert result.exit_code == 2
     assert "ket-qua-xa.csv, hàng 2: [Thôn giảm]" in result.output
     assert not out.exists()
+
+
+def test_a_report_dated_before_the_plan_it_reports_on_is_a_problem(inputs: Path) -> None:
+    folder = inputs / "periods" / "2026-H2"
+    _edit(folder / "bao-cao.yaml", "ngay: 08/01/2027", "ngay: 08/01/2026")
+    with pytest.raises(InputError) as caught:
+        api.validate_period(folder)
+    found = [p for p in caught.value.problems if p.field.startswith("Ngày ban hành")]
+    assert found and "sớm hơn ngày của kế hoạch được báo cáo" in found[0].message
+    assert found[0].location.startswith("dòng ")

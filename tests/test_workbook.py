@@ -260,3 +260,39 @@ def test_sheets_follow_the_model() -> None:
     assert placed == set(OfficialDocument.model_fields)
     body = next(s for s in layout.lists if s.path == ("noi_dung",))
     assert body.recursive and {v.tag for v in body.variants} >= {"doan", "muc", "bang"}
+
+
+# -- dates: day first, and the month-first trap ---------------------------------------
+
+
+def test_a_month_first_date_cell_that_makes_a_plan_due_before_it_is_issued(
+    typed: Path, tmp_path: Path
+) -> None:
+    """The clerk typed 05/07/2026 (5 July) in a Calc set to English (US): Calc stored
+    7 May, before the plan's date (19/06/2026). The cell is named, with the likely cause."""
+    trapped = tmp_path / "en-us.xlsx"
+    book = openpyxl.load_workbook(typed)
+    book["Chỉ tiêu"]["D2"] = datetime(2026, 5, 7)
+    book.save(trapped)
+    with pytest.raises(InputError) as caught:
+        load_document(trapped)
+    [problem] = caught.value.problems
+    assert problem.location == "Chỉ tiêu!D2"
+    assert problem.field.startswith("Thời hạn")
+    assert "07/05/2026 sớm hơn ngày ban hành 19/06/2026" in problem.message
+    assert "tháng/ngày" in problem.message and "05/07/2026" in problem.message
+
+
+def test_a_text_date_is_read_day_first_and_an_early_one_is_still_a_problem(
+    typed: Path, tmp_path: Path
+) -> None:
+    early = tmp_path / "som.xlsx"
+    book = openpyxl.load_workbook(typed)
+    book["Chỉ tiêu"]["D2"] = "05/06/2026"  # text: 5 June, before 19 June
+    book.save(early)
+    with pytest.raises(InputError) as caught:
+        load_document(early)
+    [problem] = caught.value.problems
+    assert problem.location == "Chỉ tiêu!D2"
+    assert "05/06/2026 sớm hơn ngày ban hành" in problem.message
+    assert "tháng/ngày" not in problem.message  # typed as text: no locale to blame

@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from pipeline.errors import InputError
+from pipeline.loading.dates import deadline_problems
 from pipeline.loading.problems import problems_from_validation
 from pipeline.loading.registry import resolve_distribution, roster_addressees
 from pipeline.loading.workbook import read_record_source
@@ -32,6 +33,7 @@ def load_document(path: Path) -> OfficialDocument:
         raise InputError(
             early + problems_from_validation(exc, doc.source, doc.data, doc.where, OfficialDocument)
         ) from None
+    early.extend(deadline_problems(record, doc))
     if early:
         raise InputError(early)
     return resolve_distribution(record, doc, roster_addressees)

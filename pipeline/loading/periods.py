@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import InputError, Problem
+from pipeline.loading.dates import earlier_than_parent
 from pipeline.loading.documents import load_document
 from pipeline.loading.execution import load_commune_results
 from pipeline.loading.problems import problems_from_validation
@@ -156,6 +157,10 @@ def load_period(folder: Path, *, with_previous: bool = True) -> PeriodInputs:
     results = None
     if programme is not None:
         problems.extend(reference_problems(report, report_yaml, programme))
+        parent = f"{programme.loai.lower()} được báo cáo ({report.chuong_trinh})"
+        problems.extend(
+            earlier_than_parent(report.ngay, programme.ngay, report_yaml, ("ngay",), parent)
+        )
         if report.ket_qua_xa is not None and roster is not None:
             ids = [t.id for t in programme.chi_tieu]
             path = _near(base, report.ket_qua_xa)
