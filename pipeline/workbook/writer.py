@@ -165,7 +165,8 @@ class _Writer:
             cell = help_sheet.cell(row=r, column=1, value=line or None)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         help_sheet["A1"].font = Font(bold=True, size=14)
-        help_sheet.column_dimensions["A"].width = 120
+        help_sheet.column_dimensions["A"].width = 100
+        _fit_rows(help_sheet, 2, len(lines))
         self.meta = self.book.create_sheet(META_SHEET)
         self.meta["A1"] = self.kind
         self.meta.sheet_state = "hidden"
@@ -259,10 +260,11 @@ class _Writer:
                     cell.number_format = "@"
                 continue
             cell = ws.cell(row=r, column=3, value=cell_value(column, value))
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
             if column.kind in ("text", "date", "yaml"):
                 cell.number_format = "@"
             self._validate(ws, column, f"C{r}")
+        _fit_rows(ws, 2, len(self.layout.general) + 1)
 
     def list_sheet(self, sheet: ListSheet, items: list[Any]) -> None:
         ws = self.book.create_sheet(sheet.title)
@@ -276,6 +278,10 @@ class _Writer:
             self._format_column(ws, offset, main, max(_MAX_ROWS, len(rows) + 1))
             kinds = Column(("_",), "Loại", "choice", tuple(v.label for v in sheet.variants))
             self._format_column(ws, offset - 1, kinds, max(_MAX_ROWS, len(rows) + 1))
+            if sheet.recursive:
+                level = Column(("_",), "Cấp", "int")
+                self._format_column(ws, 1, level, max(_MAX_ROWS, len(rows) + 1))
+                ws.column_dimensions["A"].width = 6
             start = offset + 1
         else:
             columns = [*sheet.columns, *sheet.inner_columns]
@@ -294,6 +300,7 @@ class _Writer:
             for c, value in enumerate(row, start=1):
                 if value is not None:
                     ws.cell(row=r, column=c, value=value)
+        _fit_rows(ws, 2, len(rows) + 1)
 
     def _union_rows(
         self, sheet: ListSheet, items: list[Any], level: int, rows: list[list[Any]]
@@ -334,6 +341,23 @@ class _Writer:
                 cell = ws.cell(row=r, column=c, value=str(value))
                 cell.number_format = "@"
         return name
+
+
+def _fit_rows(ws: Any, first: int, last: int) -> None:
+    """Give rows with wrapped text the height of their lines: Calc, unlike Excel, keeps
+    the default height of rows a file does not size."""
+    for r in range(first, last + 1):
+        lines = 1
+        for cell in ws[r]:
+            if cell.value is None:
+                continue
+            letter = cell.column_letter
+            width = ws.column_dimensions[letter].width or 10
+            per_line = max(int(width * 1.1), 8)
+            count = sum(max(1, -(-len(part) // per_line)) for part in str(cell.value).split("\n"))
+            lines = max(lines, count)
+        if lines > 1:
+            ws.row_dimensions[r].height = 15 * lines
 
 
 def _is_variant(tag: str, variant: Any, item: Any, by_tag: dict[str, Any]) -> bool:
