@@ -135,11 +135,12 @@ def _echo_pdf(report: PdfReport | None) -> bool:
 @click.version_option(__version__, prog_name="vanban", help="Hiện phiên bản rồi thoát.")
 def main() -> None:
     """vanban: tạo văn bản Word đúng thể thức (Đảng: HD 36/HD 05; Nhà nước: NĐ 30/2020)
-    từ hồ sơ YAML đã kiểm tra.
+    từ hồ sơ đã kiểm tra (sổ tính Excel .xlsx hoặc tệp YAML).
 
     \b
     Quy trình thường dùng:
-      vanban validate inputs/*.yaml     kiểm tra hồ sơ, báo mọi lỗi một lượt
+      vanban workbook new ke-hoach -o inputs/kh.xlsx   sổ tính trống để điền
+      vanban validate inputs/kh.xlsx    kiểm tra hồ sơ, báo mọi lỗi một lượt
       vanban render hoso.yaml -o ra.docx   tạo một văn bản
       vanban build                      tạo mọi văn bản trong inputs/ vào build/
     """
@@ -153,9 +154,10 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @handle_errors
 def validate(inputs: tuple[Path, ...]) -> None:
-    """Kiểm tra các hồ sơ INPUTS (YAML) mà không tạo văn bản.
+    """Kiểm tra các hồ sơ INPUTS (YAML hoặc sổ tính .xlsx) mà không tạo văn bản.
 
-    Mọi lỗi của mọi tệp được liệt kê cùng lúc, kèm tên tệp, dòng và trường. Một thư
+    Mọi lỗi của mọi tệp được liệt kê cùng lúc, kèm tên tệp, dòng (hoặc trang và ô của
+    sổ tính) và trường. Một thư
     mục kỳ báo cáo (inputs/periods/2026-H2) được kiểm tra cả: kỳ, báo cáo, kết quả
     của các xã, chương trình và danh sách xã.
     """

@@ -296,3 +296,29 @@ def test_a_text_date_is_read_day_first_and_an_early_one_is_still_a_problem(
     assert problem.location == "Chỉ tiêu!D2"
     assert "05/06/2026 sớm hơn ngày ban hành" in problem.message
     assert "tháng/ngày" not in problem.message  # typed as text: no locale to blame
+
+
+def test_a_period_reports_on_a_programme_kept_as_a_workbook(tmp_path: Path) -> None:
+    root = tmp_path / "inputs"
+    shutil.copytree(INPUTS / "periods", root / "periods")
+    shutil.copytree(INPUTS / "examples", root / "examples")
+    plan = root / "periods" / "ke-hoach-45-tu.yaml"
+    export_record(plan, plan.with_suffix(".xlsx"))
+    report = root / "periods" / "2026-H2" / "bao-cao.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("ke-hoach-45-tu.yaml", "ke-hoach-45-tu.xlsx"), encoding="utf-8")
+    from_book = api.build_period(report.parent, tmp_path / "a")
+    plain = api.build_period(INPUTS / "periods" / "2026-H2", tmp_path / "b")
+    assert len(from_book) == len(plain) > 1
+    assert from_book[0].output.read_bytes() == plain[0].output.read_bytes()
+
+
+def test_an_empty_new_workbook_names_the_cells_to_fill(tmp_path: Path) -> None:
+    empty = new_workbook("ke-hoach", tmp_path / "trong.xlsx")
+    with pytest.raises(InputError) as caught:
+        load_document(empty)
+    where = {p.field.split(" (")[0]: p.location for p in caught.value.problems}
+    rows = _general_rows(openpyxl.load_workbook(empty)[GENERAL_SHEET])
+    assert where["Ký hiệu cơ quan"] == f"{GENERAL_SHEET}!C{rows['co_quan.viet_tat']}"
+    assert where["Trích yếu"] == f"{GENERAL_SHEET}!C{rows['trich_yeu']}"
+    assert where["Nội dung"] == "Nội dung!A2"

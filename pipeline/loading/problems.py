@@ -110,7 +110,10 @@ def problem_from_error(
     else:
         # Our own validators already word their message in Vietnamese.
         message = error["msg"].removeprefix("Value error, ")
-    where = line_of(path)  # a line number, or a place already worded (a workbook's cell)
+    # A missing field has no place of its own in YAML (its parent's line is used), but a
+    # workbook has a cell waiting for it: ask for the field itself.
+    missing = loc[-1] if loc and isinstance(loc[-1], str) and loc[-1] not in path else None
+    where = line_of((*path, missing) if missing else path)  # a line, or a cell already worded
     return Problem(source, where if isinstance(where, str) else f"dòng {where}", field, message)
 
 

@@ -315,9 +315,17 @@ class _Reader:
     def read(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
         self.general(data)
+        # A part left wholly empty (the signature): its required fields are each named,
+        # with their cells, rather than one "missing" for the whole part.
+        for column in self.layout.general:
+            if column.required and len(column.path) > 1:
+                node = data
+                for key in column.path[:-1]:
+                    node = node.setdefault(key, {})
         for sheet in self.layout.lists:
             if sheet.title not in self.book.sheetnames:
                 continue
+            self.cells[sheet.path] = f"{sheet.title}!A2"  # an empty list: its first row
             items = self.list_sheet(sheet)
             if items:
                 _put(data, sheet.path, items)
@@ -345,6 +353,7 @@ class _Reader:
                     )
                 continue
             path = column.path
+            self.cells.setdefault(path, _cell_name(GENERAL_SHEET, r, 3))  # even when empty
             if column.kind == "lines":
                 values = [(c, v) for c, v in enumerate(row[2:], start=3) if v not in (None, "")]
                 if not values:
