@@ -322,3 +322,60 @@ def test_an_empty_new_workbook_names_the_cells_to_fill(tmp_path: Path) -> None:
     assert where["Ký hiệu cơ quan"] == f"{GENERAL_SHEET}!C{rows['co_quan.viet_tat']}"
     assert where["Trích yếu"] == f"{GENERAL_SHEET}!C{rows['trich_yeu']}"
     assert where["Nội dung"] == "Nội dung!A2"
+
+
+def test_fields_added_to_a_model_get_their_place_and_round_trip(tmp_path: Path) -> None:
+    """What issue 14 adds to the records (Kính gửi, an urgency, signature stacks, tables
+    of richer cells) shows up in the workbook without a line of workbook code."""
+    from typing import Literal
+
+    from pipeline.models.common import Record, Text
+    from pipeline.models.document import Signature
+    from pipeline.workbook.writer import _Writer
+
+    class Cell(Record):
+        chu: Text
+        gop_cot: int = 1
+
+    class Newer(OfficialDocument):
+        kinh_gui: tuple[Text, ...] = ()
+        do_khan: Literal["khan", "thuong_khan", "hoa_toc"] | None = None
+        ky_cung: tuple[Signature, ...] = ()
+        bang_gop: tuple[tuple[Cell, ...], ...] = ()
+
+    layout = layout_of(Newer)
+    kinds = {c.key: c.kind for c in layout.general}
+    assert kinds["kinh_gui"] == "lines" and kinds["do_khan"] == "choice"
+    assert kinds["bang_gop"] == "yaml"
+    assert ("ky_cung",) in {s.path for s in layout.lists}
+    record = load_document(INPUTS / "ke-hoach-ubnd-xa.yaml").model_dump(exclude_defaults=True)
+    record["noi_nhan"].pop("danh_ba", None)
+    data = {
+        **record,
+        "kinh_gui": ["Ủy ban nhân dân các xã", "Các phòng chuyên môn"],
+        "do_khan": "hoa_toc",
+        "ky_cung": [{"chuc_vu": "BÍ THƯ", "ho_ten": "A"}, {"chuc_vu": "CHỦ TỊCH", "ho_ten": "B"}],
+        "bang_gop": [[{"chu": "Tổng", "gop_cot": 2}], [{"chu": "1"}, {"chu": "2"}]],
+    }
+    expected = Newer.model_validate(data)
+    path = tmp_path / "moi.xlsx"
+    path.write_bytes(
+        _Writer(layout, "van-ban", "x").write(expected.model_dump(exclude_defaults=True))
+    )
+    assert Newer.model_validate(read_workbook(path, Newer).data) == expected
+
+
+def test_every_column_and_kind_has_a_vietnamese_label() -> None:
+    """A field added to a record without a label in pipeline/models/labels.py would show
+    its code name as a column header: this names it."""
+    from pipeline.loading.workbook import MODELS
+
+    unlabelled = []
+    for model in MODELS.values():
+        layout = layout_of(model)
+        columns = list(layout.general)
+        for sheet in layout.lists:
+            columns += [*sheet.columns, *sheet.inner_columns, *sheet.union_columns]
+            unlabelled += [v.tag for v in sheet.variants if v.label == v.tag]
+        unlabelled += [c.key for c in columns if c.label == c.path[-1]]
+    assert unlabelled == []

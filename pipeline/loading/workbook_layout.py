@@ -215,7 +215,10 @@ def _cell(path: tuple[str, ...], tp: Any, required: bool, owner: str = "") -> Co
     item_inner, _ = _unwrap(item)
     item_kind = _scalar_kind(item_inner)
     if item_kind is None and _tuple_item(item_inner) is not None:
-        return Column(path, label, "grid", (), required)
+        # Rows of text cells: a sheet of its own. Rows of anything richer (cells with
+        # spans…): YAML text, so that nothing is lost.
+        cell = _scalar_kind(_unwrap(_tuple_item(item_inner))[0])
+        return Column(path, label, "grid" if cell == "text" else "yaml", (), required)
     if item_kind is None:
         return None
     many: CellKind = "numbers" if item_kind in ("int", "decimal") else "lines"
