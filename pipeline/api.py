@@ -279,7 +279,12 @@ def build(
     # Batch specs are checked before anything is written, like the documents.
     batches = [prepare_batch(s, templates_dir, lists=lists) for s in batch_specs(inputs_dir)]
     # So are the review reports of every period folder (inputs/periods/<ID>/).
-    periods = prepare_periods(inputs_dir / PERIODS_OUTPUT, templates_dir)
+    try:
+        periods = prepare_periods(
+            inputs_dir / PERIODS_OUTPUT, templates_dir, (steps.start, steps.advance)
+        )
+    finally:
+        steps.stop()
     rendered: list[tuple[Path, bytes, PreparedTemplate, tuple[bytes, bytes] | None]] = []
     failures: list[Problem] = []
     if check:

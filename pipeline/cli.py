@@ -227,18 +227,22 @@ def build(
     in, TÊN.noi-nhan.csv cho hệ thống văn phòng điện tử hoặc in phong bì). Với --pdf,
     mọi bản PDF được tạo qua một lần khởi động LibreOffice.
     """
-    report = run_interruptible(
-        lambda: api.build(
-            inputs_dir,
-            build_dir,
-            templates_dir,
-            pdf=pdf,
-            lists=not no_lists,
-            check=not no_check,
-            batch_progress=BatchProgress,
-            steps=StepProgress(),
+    steps = StepProgress()
+    try:
+        report = run_interruptible(
+            lambda: api.build(
+                inputs_dir,
+                build_dir,
+                templates_dir,
+                pdf=pdf,
+                lists=not no_lists,
+                check=not no_check,
+                batch_progress=BatchProgress,
+                steps=steps,
+            )
         )
-    )
+    finally:
+        steps.stop()  # a bar is never left on the screen, whatever stopped the build
     echo_build_documents(report)
     pdf_ok = _echo_pdf(report.pdf)
     for batch_report in report.batches:

@@ -87,8 +87,21 @@ def test_steps_are_shown_for_each_long_step(tmp_path: Path) -> None:
         def stop(self) -> None:
             pass
 
-    api.build(INPUTS, tmp_path / "build", lists=False, steps=Recorder())
+    api.build(INPUTS, tmp_path / "build", steps=Recorder())
     labels = [label for label, _ in seen]
+    assert "Đọc và dựng báo cáo các kỳ" in labels
     assert "Tạo và kiểm tra văn bản" in labels
     assert any(label.startswith("Kiểm tra thể thức báo cáo kỳ") for label in labels)
     assert len(advanced) == sum(total for _, total in seen) > 0
+
+
+def test_every_csv_vanban_writes_opens_in_excel_with_vietnamese_headers(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    api.build(INPUTS, out)
+    written = sorted(out.rglob("*.csv"))
+    assert written
+    for path in written:
+        data = path.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf"), path  # Excel reads it as UTF-8
+        header = data[3:].decode("utf-8").splitlines()[0]
+        assert header.startswith("STT,Nơi nhận"), header

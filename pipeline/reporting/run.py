@@ -124,8 +124,13 @@ def prepare_period(
     return PreparedPeriod(inputs, tuple(documents))
 
 
-def prepare_periods(periods_dir: Path, templates_dir: Path | None = None) -> list[PreparedPeriod]:
+def prepare_periods(
+    periods_dir: Path,
+    templates_dir: Path | None = None,
+    progress: tuple[Callable[[str, int], None], Callable[[str], None]] | None = None,
+) -> list[PreparedPeriod]:
     """Validate and render every period of ``periods_dir``; nothing is written.
+    ``progress`` (start(label, total), advance(name)) shows it period by period.
 
     Raises:
         InputError: the problems of every period together.
@@ -133,11 +138,16 @@ def prepare_periods(periods_dir: Path, templates_dir: Path | None = None) -> lis
     templates = _Templates(templates_dir)
     prepared = []
     problems: list[Problem] = []
-    for folder in period_folders(periods_dir):
+    folders = period_folders(periods_dir)
+    if progress is not None:
+        progress[0]("Đọc và dựng báo cáo các kỳ", len(folders))
+    for folder in folders:
         try:
             prepared.append(prepare_period(folder, templates_dir, templates))
         except InputError as exc:
             problems.extend(exc.problems)
+        if progress is not None:
+            progress[1](folder.name)
     if problems:
         raise InputError(sorted(set(problems), key=problems.index))
     return prepared
