@@ -20,7 +20,8 @@ from pipeline.models.labels import label_for
 _MONTHS_IN_YEAR = 12
 
 
-def _deadlines(record: OfficialDocument) -> Iterator[tuple[PathKey, date]]:
+def deadlines(record: OfficialDocument) -> Iterator[tuple[PathKey, date]]:
+    """Yield the path and date of every deadline (``thoi_han``) of ``record``."""
     for i, target in enumerate(record.chi_tieu):
         if target.thoi_han is not None:
             yield ("chi_tieu", i, "thoi_han"), target.thoi_han
@@ -66,7 +67,7 @@ def deadline_problems(record: OfficialDocument, doc: YamlDocument) -> list[Probl
     if issued is None:
         return []
     out = []
-    for path, value in _deadlines(record):
+    for path, value in deadlines(record):
         if value >= issued:
             continue
         other = swapped(value)
