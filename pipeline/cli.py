@@ -131,6 +131,11 @@ def _echo_pdf(report: PdfReport | None) -> bool:
     return not report.failed
 
 
+# Former names of the Vietnamese command classes (now in pipeline.vnclick), kept for code
+# written against them.
+_VnCommand, _VnGroup = VnCommand, VnGroup
+
+
 @click.group(cls=VnGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vanban", help="Hiện phiên bản rồi thoát.")
 def main() -> None:
