@@ -379,3 +379,17 @@ def test_every_column_and_kind_has_a_vietnamese_label() -> None:
             unlabelled += [v.tag for v in sheet.variants if v.label == v.tag]
         unlabelled += [c.key for c in columns if c.label == c.path[-1]]
     assert unlabelled == []
+
+
+def test_a_column_left_empty_is_one_problem(typed: Path, tmp_path: Path) -> None:
+    half = tmp_path / "thieu.xlsx"
+    book = openpyxl.load_workbook(typed)
+    sheet = book["Chỉ tiêu"]
+    for r in range(3, 8):  # five more targets, each with its code and no Nội dung
+        sheet.cell(row=r, column=1, value=f"00{r}")
+    book.save(half)
+    with pytest.raises(InputError) as caught:
+        load_document(half)
+    [problem] = caught.value.problems
+    assert (problem.location, problem.field) == ("Chỉ tiêu!B3:B7", "Nội dung")
+    assert problem.message.startswith("Chưa điền 5 ô của cột Nội dung")

@@ -10,7 +10,7 @@ from pipeline.errors import InputError
 from pipeline.loading.dates import deadline_problems
 from pipeline.loading.problems import problems_from_validation
 from pipeline.loading.registry import resolve_distribution, roster_addressees
-from pipeline.loading.workbook import read_record_source
+from pipeline.loading.workbook import read_record_source, summarise_empty
 from pipeline.models import OfficialDocument
 
 
@@ -30,9 +30,8 @@ def load_document(path: Path) -> OfficialDocument:
     try:
         record = OfficialDocument.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(
-            early + problems_from_validation(exc, doc.source, doc.data, doc.where, OfficialDocument)
-        ) from None
+        found = problems_from_validation(exc, doc.source, doc.data, doc.where, OfficialDocument)
+        raise InputError(summarise_empty(early + found)) from None
     early.extend(deadline_problems(record, doc))
     if early:
         raise InputError(early)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -245,6 +246,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.cells: dict[PathKey, str] = {}
         self.date_cells: dict[PathKey, date] = {}
+        self.empty_cell: Callable[[str], str | None] = lambda label: None
 
     # -- helpers
 
@@ -392,6 +394,7 @@ class _Reader:
         it = ws.iter_rows(values_only=True)
         header = next(it, ())
         names = self.header_map(sheet, header)
+        places = {label: c + 1 for c, label in names.items()}
         for r, row in enumerate(it, start=2):
             cells = {
                 names[c]: (v, _cell_name(sheet.title, r, c + 1))
@@ -399,6 +402,8 @@ class _Reader:
                 if c in names and not (v is None or (isinstance(v, str) and not v.strip()))
             }
             if cells:
+                # Where an empty cell of this row is: a missing field is named there.
+                self.empty_cell = partial(_place, sheet.title, r, places)
                 yield r, cells
 
     def fill(
@@ -411,6 +416,9 @@ class _Reader:
         for column in columns:
             found = cells.get(column.label)
             if found is None:
+                empty = self.empty_cell(column.label)
+                if empty is not None:
+                    self.cells.setdefault((*base, *column.path), empty)
                 continue
             value = self.convert(column, found[0], found[1], (*base, *column.path))
             if value is not _SKIP:
@@ -545,6 +553,11 @@ class _Reader:
         return item
 
 
+def _place(sheet: str, row: int, places: dict[str, int], label: str) -> str | None:
+    """Return the cell of column ``label`` in ``row`` (None: the sheet has no such column)."""
+    return _cell_name(sheet, row, places[label]) if label in places else None
+
+
 def path_cell(sheet: ListSheet, row: int) -> str:
     """Return the main cell of a row of a union sheet."""
     offset = 3 if sheet.recursive else 2
@@ -570,3 +583,38 @@ def read_record_source(path: Path, what: str, *, defer: bool = False) -> YamlDoc
     if is_workbook(path):
         return read_workbook(path, OfficialDocument, defer=defer)
     return read_mapping(path, what)
+
+
+_CELL = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)$")
+#: From this many empty required cells in one column on, they are one problem.
+MANY_EMPTY = 3
+
+
+def summarise_empty(problems: list[Problem]) -> list[Problem]:
+    """Return ``problems`` with the "missing" ones of a workbook column folded into one
+    ("Chưa điền 43 ô của cột Nội dung (Chỉ tiêu!B2:B44)") when there are many."""
+    groups: dict[tuple[str, str, str], list[tuple[int, Problem]]] = {}
+    for problem in problems:
+        found = _CELL.match(problem.location)
+        if found and problem.message.startswith("Thiếu "):
+            label = problem.field.split(" (")[0]
+            key = (found["sheet"], found["col"], label)
+            groups.setdefault(key, []).append((int(found["row"]), problem))
+    folded = {
+        id(p) for members in groups.values() if len(members) >= MANY_EMPTY for _, p in members
+    }
+    out = [p for p in problems if id(p) not in folded]
+    for (sheet, col, label), members in groups.items():
+        if len(members) < MANY_EMPTY:
+            continue
+        rows = sorted(r for r, _ in members)
+        out.append(
+            Problem(
+                members[0][1].source,
+                f"{sheet}!{col}{rows[0]}:{col}{rows[-1]}",
+                label,
+                f"Chưa điền {len(rows)} ô của cột {label} (trang {sheet}, hàng {rows[0]} đến "
+                f"{rows[-1]}): điền các ô này, hoặc xóa các hàng không dùng.",
+            )
+        )
+    return out
