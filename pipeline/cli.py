@@ -367,7 +367,7 @@ def preview(file: Path, page: int, output: Path | None, dpi: int) -> None:
 @cache
 def _check_help() -> str:
     """Return the help of ``vanban check``, with the profiles and every rule."""
-    return f"""Kiểm tra thể thức các văn bản FILES (.docx) theo quy định.
+    return f"""Kiểm tra thể thức các văn bản TỆP (.docx) theo quy định.
 
 Đọc mọi tệp .docx, của vanban hoặc soạn tay trong Word/LibreOffice: khổ giấy, lề,
 phông chữ, cỡ và kiểu chữ từng thành phần (đọc cả kiểu chữ - style - và định dạng kế

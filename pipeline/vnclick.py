@@ -10,6 +10,7 @@ appear in any help or usage error.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import click
@@ -130,6 +131,50 @@ def install() -> None:
             module.ngettext = _ngettext  # type: ignore[attr-defined]
 
 
+#: Arguments named in English in the code (``input``) → how usage lines and help show them.
+ARGUMENTS: dict[str, str] = {
+    "input": "HỒ_SƠ",
+    "inputs": "HỒ_SƠ",
+    "record": "HỒ_SƠ",
+    "inputs_dir": "THƯ_MỤC_ĐẦU_VÀO",
+    "spec": "TỆP_ĐỢT",
+    "file": "TỆP",
+    "files": "TỆP",
+    "name": "TÊN_MẪU",
+    "folder": "THƯ_MỤC",
+    "folders": "THƯ_MỤC",
+    "paths": "ĐƯỜNG_DẪN",
+    "kind": "LOẠI",
+}
+#: Other upper-case names that help texts use for a value ("BUILD_DIR/<tên đợt>/").
+WORDS: dict[str, str] = {"BUILD_DIR": "THƯ_MỤC"}
+
+
+def _vietnamese_arguments(command: click.Command) -> None:
+    """Name arguments in Vietnamese, and say the same names in the command's help."""
+    renamed = dict(WORDS)
+    for param in command.params:
+        if isinstance(param, click.Argument) and param.metavar is None and param.name:
+            new = ARGUMENTS.get(param.name)
+            if new is not None:
+                param.metavar = new + ("..." if param.nargs != 1 else "")
+                renamed[param.name.upper()] = new
+
+    def said(text: str | None) -> str | None:
+        if not text:
+            return text
+        for old, new in renamed.items():
+            text = re.sub(rf"(?<![\w]){re.escape(old)}(?![\w])", new, text)
+        return text
+
+    if "help" in vars(command):  # a help made when shown (vanban check) is left alone
+        command.help = said(command.help)
+    command.short_help = said(command.short_help)
+    for param in command.params:
+        if isinstance(param, click.Option):
+            param.help = said(param.help)
+
+
 def _vietnamese_metavars(params: list[click.Parameter]) -> None:
     for param in params:
         if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
@@ -148,6 +193,7 @@ class VnCommand(click.Command):
         kwargs.setdefault("options_metavar", "[TÙY_CHỌN]")
         super().__init__(*args, **kwargs)
         _vietnamese_metavars(self.params)
+        _vietnamese_arguments(self)
 
 
 class VnGroup(click.Group):

@@ -38,6 +38,17 @@ FORBIDDEN = (
     "[OPTIONS]",
     "COMMAND",
     "[ARGS]",
+    # arguments named in English in the code
+    "INPUT",
+    "INPUTS",
+    "INPUTS_DIR",
+    "SPEC",
+    "FILE",
+    "FILES",
+    "FOLDER",
+    "FOLDERS",
+    "PATHS",
+    "BUILD_DIR",
 )
 
 
