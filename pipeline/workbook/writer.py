@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from pipeline.errors import InputError, Problem, UsageError
 from pipeline.loading.problems import problems_from_validation
@@ -460,8 +460,3 @@ def _model_name(data: Any) -> str:
     if isinstance(data, dict) and "khoi" not in data and ("nhom" in data or "noi_nhan" in data):
         return "danh-ba"
     return "van-ban"
-
-
-def model_of(name: str) -> type[BaseModel]:
-    """Return the record model of a workbook model name."""
-    return MODELS[name]
