@@ -393,3 +393,34 @@ def test_a_column_left_empty_is_one_problem(typed: Path, tmp_path: Path) -> None
     [problem] = caught.value.problems
     assert (problem.location, problem.field) == ("Chỉ tiêu!B3:B7", "Nội dung")
     assert problem.message.startswith("Chưa điền 5 ô của cột Nội dung")
+
+
+def test_every_exported_example_resaved_by_calc_renders_the_same(tmp_path: Path) -> None:
+    """The examples' workbooks (grids, multi-line cells, dropdowns) after one LibreOffice
+    Calc re-save, all in one start: each renders the bytes its YAML renders."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice Calc không có trên máy này")
+    made, resaved = tmp_path / "vanban", tmp_path / "calc"  # siblings: a registry's
+    books = [export_record(r, made / f"{r.stem}.xlsx") for r in RECORDS]  # path still fits
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(resaved),
+            *map(str, books),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for record, book in zip(RECORDS, books, strict=True):
+        again = resaved / book.name
+        assert again.is_file(), f"Calc không ghi được {book.name}"
+        expected = api.render_document(record, tmp_path / f"{record.stem}.yaml.docx", check=False)
+        got = api.render_document(again, tmp_path / f"{record.stem}.calc.docx", check=False)
+        assert got.output.read_bytes() == expected.output.read_bytes(), record.name
