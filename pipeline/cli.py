@@ -584,7 +584,11 @@ def workbook_group() -> None:
 
 
 @workbook_group.command("new", epilog=_EPILOG)
-@click.argument("kind", metavar="LOẠI", type=click.Choice(["ke-hoach", "chuong-trinh", "danh-ba"]))
+@click.argument(
+    "kind",
+    metavar="LOẠI",
+    type=click.Choice(["ke-hoach", "chuong-trinh", "danh-ba", "danh-sach-xa"]),
+)
 @click.option(
     "-o",
     "--output",
@@ -594,7 +598,8 @@ def workbook_group() -> None:
 )
 @handle_errors
 def workbook_new(kind: str, output: Path) -> None:
-    """Tạo sổ tính trống loại LOẠI (ke-hoach, chuong-trinh, danh-ba) để điền trong Excel."""
+    """Tạo sổ tính trống loại LOẠI để điền trong Excel: ke-hoach, chuong-trinh, danh-ba
+    (danh bạ nơi nhận), danh-sach-xa (danh sách xã cho một đợt)."""
     target = api.new_workbook(kind, output)
     click.echo(f"Đã tạo sổ tính: {target}")
     click.echo(f"Điền trong Excel hoặc LibreOffice, rồi chạy: vanban validate {target}")

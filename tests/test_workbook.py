@@ -424,3 +424,25 @@ def test_every_exported_example_resaved_by_calc_renders_the_same(tmp_path: Path)
         expected = api.render_document(record, tmp_path / f"{record.stem}.yaml.docx", check=False)
         got = api.render_document(again, tmp_path / f"{record.stem}.calc.docx", check=False)
         assert got.output.read_bytes() == expected.output.read_bytes(), record.name
+
+
+def test_a_roster_workbook_keeps_codes_and_dates_as_typed(tmp_path: Path) -> None:
+    from pipeline.loading.tabular import load_roster
+    from pipeline.models.roster import COLUMNS, Commune
+
+    path = new_workbook("danh-sach-xa", tmp_path / "xa.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]  # the sheet a batch reads
+    headers = [str(c.value).removesuffix(" *") for c in sheet[1]]
+    assert headers == [COLUMNS[name].header for name in Commune.model_fields]
+    row = {"Mã xã": "04378", "Tên xã": "Phú Đình", "Loại": "xã", "Số văn bản": 7}
+    row |= {"Ngày ban hành": "05/07/2026", "Tỷ lệ hồ sơ trực tuyến (%)": 85.5}
+    for key, value in row.items():
+        sheet.cell(row=2, column=headers.index(key) + 1, value=value)
+    book.save(path)
+    [commune] = [r.commune for r in load_roster(path).rows]
+    assert commune is not None and commune.ma == "04378" and commune.so == 7
+    assert commune.ngay is not None and (commune.ngay.day, commune.ngay.month) == (5, 7)
+    resaved = _calc_resave(path, tmp_path / "calc")
+    [again] = [r.commune for r in load_roster(resaved).rows]
+    assert again == commune  # Calc kept the code's zero and the text date

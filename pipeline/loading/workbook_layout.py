@@ -199,7 +199,7 @@ def _union_variants(tp: Any) -> list[tuple[str, Any]] | None:
     return out
 
 
-def _cell(path: tuple[str, ...], tp: Any, required: bool, owner: str = "") -> Column | None:
+def field_column(path: tuple[str, ...], tp: Any, required: bool, owner: str = "") -> Column | None:
     """Return the column of a field that fits in one cell (None: a list of records)."""
     label = LABELS.get(f"{owner}.{path[-1]}") or label_for(path[-1])
     inner, _ = _unwrap(tp)
@@ -231,7 +231,7 @@ def _choice_or_list(path: tuple[str, ...], label: str, union: Any, required: boo
     others = [a for a in get_args(union) if a not in literals]
     if len(literals) == 1 and len(others) == 1:
         choices = tuple(get_args(_unwrap(literals[0])[0]))
-        base = _cell(path, others[0], required)
+        base = field_column(path, others[0], required)
         if base is not None and base.kind in ("lines", "numbers"):
             return Column(path, label, base.kind, choices, required, or_lines=True)
     return Column(path, label, "yaml", (), required)
@@ -247,7 +247,7 @@ def _flat(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[Column |
         if _is_model(inner):
             out.extend(_flat(inner, path))
             continue
-        column = _cell(path, info.annotation, info.is_required())
+        column = field_column(path, info.annotation, info.is_required())
         out.append(path if column is None else column)
     return out
 
@@ -291,14 +291,16 @@ def _variant(tag: str, tp: Any, union: Any) -> Variant:
         if _is_model(sub):
             columns.extend(_columns(sub, (name,)))
             continue
-        column = _cell((name,), info.annotation, info.is_required(), tag)
+        column = field_column((name,), info.annotation, info.is_required(), tag)
         columns.append(column or Column((name,), label_for(name), "yaml"))
     main_inner, _ = _unwrap(inner.model_fields[main_name].annotation)
     if _is_model(main_inner):  # e.g. a table block: its fields become columns
         columns = [*_columns(main_inner, (main_name,)), *columns]
         return Variant(tag, label, inner, (), tuple(columns), children)
     info = inner.model_fields[main_name]
-    main_column = _cell((main_name,), info.annotation, True) or Column((main_name,), label, "yaml")
+    main_column = field_column((main_name,), info.annotation, True) or Column(
+        (main_name,), label, "yaml"
+    )
     return Variant(tag, label, inner, (main_name,), tuple(columns), children, main_column)
 
 

@@ -28,9 +28,12 @@ from pipeline.loading.workbook_layout import (
     Layout,
     ListSheet,
     choice_label,
+    field_column,
     layout_of,
 )
 from pipeline.loading.yaml_source import YamlDocument, read_mapping
+from pipeline.models.roster import COLUMNS as ROSTER_COLUMNS
+from pipeline.models.roster import Commune
 from pipeline.rendering import write_atomic
 
 
@@ -47,7 +50,17 @@ KINDS: dict[str, Kind] = {
     "ke-hoach": Kind("van-ban", "Kế hoạch", (("loai", "Kế hoạch"),)),
     "chuong-trinh": Kind("van-ban", "Chương trình hành động", (("loai", "Chương trình"),)),
     "danh-ba": Kind("danh-ba", "Danh bạ nơi nhận"),
+    "danh-sach-xa": Kind("danh-sach-xa", "Danh sách xã"),
 }
+
+ROSTER_SHEET = "Danh sách xã"
+_ROSTER_HELP = (
+    "Danh sách xã: mỗi hàng một xã, phường; hàng 1 là tiêu đề cột (giữ nguyên tiêu đề).",
+    "Mã xã để dạng chữ để giữ số 0 ở đầu (04378). Ngày gõ ngày/tháng/năm (05/07/2026 là "
+    "ngày 5 tháng 7). Số liệu gõ số; tỷ lệ có thể có phần thập phân (85,5).",
+    "Cột Loại: chọn trong danh sách. Cột thêm của riêng cơ quan (STT, Ghi chú) được bỏ qua.",
+    "Dùng trong tệp đợt: danh_sach: TÊN.xlsx (trang đầu tiên là trang danh sách).",
+)
 
 _MAX_ROWS = 300  # rows given dropdowns and text format in a new sheet
 _HEADER_FILL = "DDEBF7"
@@ -384,7 +397,48 @@ def _letter(index: int) -> str:
 
 def workbook_bytes(model_name: str, data: dict[str, Any], title: str) -> bytes:
     """Return the .xlsx bytes of ``data`` (record data as a YAML file holds it)."""
+    if model_name == "danh-sach-xa":
+        return roster_bytes()
     return _Writer(layout_of(MODELS[model_name]), model_name, title).write(data)
+
+
+def roster_columns() -> list[tuple[str, Column]]:
+    """Return the roster's columns (field, cell kind) from its model, headed as the
+    roster reader expects (``pipeline.models.roster.COLUMNS``)."""
+    out = []
+    for name, info in Commune.model_fields.items():
+        column = field_column((name,), info.annotation, info.is_required())
+        header = ROSTER_COLUMNS[name].header if name in ROSTER_COLUMNS else name
+        kind = column.kind if column is not None else "text"
+        if name == "ma":
+            kind = "text"  # a code: its zeros are kept
+        choices = column.choices if column is not None else ()
+        out.append((name, Column((name,), header, kind, choices, info.is_required())))
+    return out
+
+
+def roster_bytes() -> bytes:
+    """Return an empty roster workbook: the list first (the sheet a batch reads), then
+    the instructions."""
+    writer = _Writer(layout_of(MODELS["danh-ba"]), "danh-sach-xa", ROSTER_SHEET)
+    book = writer.book
+    sheet: Any = book.active
+    sheet.title = ROSTER_SHEET
+    writer.meta = book.create_sheet(META_SHEET)
+    writer.meta["A1"] = "danh-sach-xa"
+    writer.meta.sheet_state = "hidden"
+    columns = roster_columns()
+    writer._header(sheet, [c.label + (" *" if c.required else "") for _, c in columns])
+    for index, (_name, column) in enumerate(columns, start=1):
+        writer._format_column(sheet, index, column, _MAX_ROWS)
+    help_sheet = book.create_sheet(HELP_SHEET)
+    for r, line in enumerate(_ROSTER_HELP, start=1):
+        help_sheet.cell(row=r, column=1, value=line)
+    help_sheet.column_dimensions["A"].width = 100
+    book.move_sheet(META_SHEET, offset=len(book.sheetnames))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def new_workbook(kind: str, target: Path) -> Path:
