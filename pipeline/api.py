@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline import __version__
 from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch
@@ -81,6 +81,30 @@ class Rendered:
     warnings: tuple[str, ...] = ()  # the format check's warnings (printed, not refused)
 
 
+class Steps(Protocol):
+    """Shows the progress of ``build``'s long steps (a bar per step; see pipeline.console)."""
+
+    def start(self, label: str, total: int) -> None:
+        """Begin a step of ``total`` items."""
+
+    def advance(self, item: str) -> None:
+        """Count one item of the step, naming it."""
+
+    def stop(self) -> None:
+        """End the step."""
+
+
+class _NoSteps:
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, item: str) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
 @dataclass
 class BuildReport:
     """What ``build`` wrote."""
@@ -90,6 +114,16 @@ class BuildReport:
     pdf: PdfReport | None = None  # with ``pdf=True``: one PDF per document, one LibreOffice
     batches: list[BatchReport] = field(default_factory=list)  # the **/*.batch.yaml found
     pages: list[CheckReport] = field(default_factory=list)  # with ``pdf``: page checks
+    notes: list[str] = field(default_factory=list)  # files of inputs/ that are not documents
+    unchanged: int = 0  # documents whose file already held the same bytes
+    #: Warnings by what they concern (a period folder, …), to print beside it.
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def warning_count(self) -> int:
+        """Return how many warnings the build gave (PDF and batch warnings included)."""
+        pdf = len(self.pdf.warnings) if self.pdf is not None else 0
+        return sum(len(w) for w in self.warnings.values()) + pdf
 
 
 def load_all(paths: Sequence[Path]) -> list[tuple[Path, OfficialDocument]]:
@@ -204,11 +238,27 @@ def render_document(
     return Rendered(source, Path(template.name), target, digest, pdfs, tuple(warnings))
 
 
-def document_inputs(inputs_dir: Path) -> list[Path]:
-    """Return the official-document records of an inputs folder (its top-level *.yaml)."""
+def document_inputs(inputs_dir: Path, notes: list[str] | None = None) -> list[Path]:
+    """Return the official-document records of an inputs folder (its top-level *.yaml
+    and *.xlsx that are records). Other files found there (a registry, a roster…) are
+    not documents: each gets a note in ``notes`` saying what it was taken for."""
+    from pipeline.loading.kinds import KIND_WORDS, kind_of
+
     if not inputs_dir.is_dir():
         raise UsageError([Problem(str(inputs_dir), "", "", "Không có thư mục đầu vào này.")])
-    return sorted(p for p in inputs_dir.glob("*.yaml") if not p.name.startswith("."))
+    found = []
+    for path in sorted(inputs_dir.iterdir()):
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        if path.suffix.lower() not in (".yaml", ".yml", ".xlsx"):
+            continue
+        kind = kind_of(path)
+        if kind == "record":
+            found.append(path)
+        elif notes is not None and kind != "batch":
+            use = " (dùng khi hồ sơ ghi tên nó)" if kind in ("registry", "roster") else ""
+            notes.append(f"{path}: là {KIND_WORDS[kind]}, không phải văn bản{use}.")
+    return found
 
 
 def _write_hashed(path: Path, data: bytes) -> dict[str, str]:
@@ -229,6 +279,7 @@ def build(
     lists: bool = True,
     check: bool = True,
     batch_progress: Callable[[str], BatchProgress] | None = None,
+    steps: Steps | None = None,
 ) -> BuildReport:
     """Render every document of ``inputs_dir`` into ``build_dir`` with a manifest; with
     ``pdf``, also a PDF of each, all through one LibreOffice (``BuildReport.pdf``).
@@ -242,31 +293,81 @@ def build(
     from pipeline.reporting import check_period, prepare_periods
     from pipeline.reporting.run import PERIODS_OUTPUT
 
+    steps = steps or _NoSteps()
     libreoffice = find_libreoffice() if pdf else None
-    loaded = load_all(document_inputs(inputs_dir))
+    notes: list[str] = []
+    loaded = load_all(document_inputs(inputs_dir, notes))
     # Batch specs are checked before anything is written, like the documents.
     batches = [prepare_batch(s, templates_dir, lists=lists) for s in batch_specs(inputs_dir)]
     # So are the review reports of every period folder (inputs/periods/<ID>/).
-    periods = prepare_periods(inputs_dir / PERIODS_OUTPUT, templates_dir)
+    try:
+        periods = prepare_periods(
+            inputs_dir / PERIODS_OUTPUT, templates_dir, (steps.start, steps.advance)
+        )
+    finally:
+        steps.stop()
     rendered: list[tuple[Path, bytes, PreparedTemplate, tuple[bytes, bytes] | None]] = []
     failures: list[Problem] = []
     warned: dict[Path, list[str]] = {}
     if check:
-        failures.extend(problem for period in periods for problem in check_period(period))
+        for period in periods:
+            label = f"Kiểm tra thể thức báo cáo kỳ {period.inputs.period.id}"
+            steps.start(label, len(period.documents))
+            failures.extend(check_period(period, steps.advance))
+            steps.stop()
+    steps.start("Tạo và kiểm tra văn bản", len(loaded))
     for path, doc in loaded:
         data, template = render_bytes(doc, templates_dir)
         extra = render_list_bytes(doc, templates_dir) if lists else None
         rendered.append((path, data, template, extra))
         if check:  # every document is checked before any is written
             failures.extend(check_output(data, doc, path, warned.setdefault(path, [])))
+        steps.advance(path.name)
+    steps.stop()
     _raise_unless_compliant(failures)
-    report = BuildReport()
+    report = BuildReport(notes=notes)
+    for period in periods:
+        if period.inputs.warnings:
+            where = str(period.inputs.folder)
+            report.warnings[where] = [str(w) for w in period.inputs.warnings]
+    entries = _write_documents(rendered, build_dir, report, warned)
+    for period in periods:
+        report.unchanged += _unchanged(period, build_dir)
+        entries.extend(_write_period(period, build_dir, report.documents))
+    manifest = {"tool": "vanban", "version": __version__, "documents": entries}
+    report.manifest = build_dir / "manifest.json"
+    write_atomic(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+    options = BatchOptions(check=check)
+    for prepared in batches:
+        progress = batch_progress(prepared.plan.name) if batch_progress else None
+        report.batches.append(run_prepared(prepared, build_dir, options, progress))
+    if libreoffice is not None:  # one LibreOffice for the documents and every batch
+        sources = [d.output for d in report.documents] + _batch_pdf_sources(report.batches)
+        steps.start("Tạo PDF (LibreOffice)", len(sources))
+        report.pdf = export_pdfs(sources, libreoffice=libreoffice, advance=steps.advance)
+        steps.stop()
+        if check:
+            report.pages = _page_checks(report.documents, report.pdf)
+    return report
+
+
+def _write_documents(
+    rendered: list[tuple[Path, bytes, PreparedTemplate, tuple[bytes, bytes] | None]],
+    build_dir: Path,
+    report: BuildReport,
+    warned: dict[Path, list[str]],
+) -> list[Any]:
+    """Write the rendered documents (and their lists); return their manifest entries.
+    The format check's warnings of each document go into the report beside it."""
     entries = []
     for path, data, template, extra in rendered:
         target = build_dir / f"{path.stem}.docx"
+        report.unchanged += target.is_file() and target.read_bytes() == data
         write_atomic(target, data)
         digest = hashlib.sha256(data).hexdigest()
         warnings = tuple(warned.get(path, ()))
+        if warnings:
+            report.warnings[str(target)] = list(warnings)
         report.documents.append(Rendered(path, Path(template.name), target, digest, None, warnings))
         entry: dict[str, Any] = {
             "input": {"path": path.as_posix(), "sha256": _sha256(path)},
@@ -279,21 +380,16 @@ def build(
                 for list_path, content in zip(list_paths(target), extra, strict=True)
             ]
         entries.append(entry)
-    for period in periods:
-        entries.extend(_write_period(period, build_dir, report.documents))
-    manifest = {"tool": "vanban", "version": __version__, "documents": entries}
-    report.manifest = build_dir / "manifest.json"
-    write_atomic(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
-    options = BatchOptions(check=check)
-    for prepared in batches:
-        progress = batch_progress(prepared.plan.name) if batch_progress else None
-        report.batches.append(run_prepared(prepared, build_dir, options, progress))
-    if libreoffice is not None:  # one LibreOffice for the documents and every batch
-        sources = [d.output for d in report.documents] + _batch_pdf_sources(report.batches)
-        report.pdf = export_pdfs(sources, libreoffice=libreoffice)
-        if check:
-            report.pages = _page_checks(report.documents, report.pdf)
-    return report
+    return entries
+
+
+def _unchanged(period: PreparedPeriod, build_dir: Path) -> int:
+    """Return how many of a period's reports are already written with the same bytes."""
+    count = 0
+    for document in period.documents:
+        target = build_dir / document.path
+        count += target.is_file() and target.read_bytes() == document.data
+    return count
 
 
 # -- review reports of reporting periods --------------------------------------------------
@@ -789,3 +885,20 @@ __all__ = [
     "save_table",
     "zip_folder",
 ]
+
+
+# -- workbooks (.xlsx records a clerk fills in Excel) -------------------------------------
+
+
+def new_workbook(kind: str, target: Path) -> Path:
+    """Write an empty workbook of ``kind`` (``pipeline.workbook.KINDS``) at ``target``."""
+    from pipeline.workbook import new_workbook as _new
+
+    return _new(kind, target)
+
+
+def export_workbook(source: Path, target: Path) -> Path:
+    """Write the record ``source`` (YAML) as a workbook at ``target``."""
+    from pipeline.workbook import export_record
+
+    return export_record(source, target)

@@ -20,10 +20,19 @@ import click
 from pipeline import __version__, api
 from pipeline.compliance import CheckReport, render_text, reports_json
 from pipeline.compliance.catalogue import help_text
-from pipeline.console import BatchProgress, echo_batches, run_interruptible
+from pipeline.console import (
+    BatchProgress,
+    StepProgress,
+    echo_batch,
+    echo_batches,
+    echo_build_documents,
+    echo_build_summary,
+    run_interruptible,
+)
 from pipeline.errors import VanbanError
 from pipeline.pdf import DEFAULT_DPI, PdfReport
 from pipeline.profiles import PROFILE_IDS
+from pipeline.vnclick import VnCommand, VnGroup
 
 if TYPE_CHECKING:
     from pipeline.reporting import PreparedPeriod
@@ -122,41 +131,21 @@ def _echo_pdf(report: PdfReport | None) -> bool:
     return not report.failed
 
 
-_HELP_TEXT = "Hiện hướng dẫn này rồi thoát."
+# Former names of the Vietnamese command classes (now in pipeline.vnclick), kept for code
+# written against them.
+_VnCommand, _VnGroup = VnCommand, VnGroup
 
 
-class _VnCommand(click.Command):
-    """A command whose --help option is described in Vietnamese."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _HELP_TEXT
-        return option
-
-
-class _VnGroup(click.Group):
-    """A group whose own, its commands' and its sub-groups' --help are in Vietnamese."""
-
-    command_class = _VnCommand
-    group_class = type  # sub-groups are _VnGroup too
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            option.help = _HELP_TEXT
-        return option
-
-
-@click.group(cls=_VnGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=VnGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="vanban", help="Hiện phiên bản rồi thoát.")
 def main() -> None:
     """vanban: tạo văn bản Word đúng thể thức (Đảng: HD 36/HD 05; Nhà nước: NĐ 30/2020)
-    từ hồ sơ YAML đã kiểm tra.
+    từ hồ sơ đã kiểm tra (sổ tính Excel .xlsx hoặc tệp YAML).
 
     \b
     Quy trình thường dùng:
-      vanban validate inputs/*.yaml     kiểm tra hồ sơ, báo mọi lỗi một lượt
+      vanban workbook new ke-hoach -o inputs/kh.xlsx   sổ tính trống để điền
+      vanban validate inputs/kh.xlsx    kiểm tra hồ sơ, báo mọi lỗi một lượt
       vanban render hoso.yaml -o ra.docx   tạo một văn bản
       vanban build                      tạo mọi văn bản trong inputs/ vào build/
     """
@@ -170,9 +159,10 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @handle_errors
 def validate(inputs: tuple[Path, ...]) -> None:
-    """Kiểm tra các hồ sơ INPUTS (YAML) mà không tạo văn bản.
+    """Kiểm tra các hồ sơ INPUTS (YAML hoặc sổ tính .xlsx) mà không tạo văn bản.
 
-    Mọi lỗi của mọi tệp được liệt kê cùng lúc, kèm tên tệp, dòng và trường. Một thư
+    Mọi lỗi của mọi tệp được liệt kê cùng lúc, kèm tên tệp, dòng (hoặc trang và ô của
+    sổ tính) và trường. Một thư
     mục kỳ báo cáo (inputs/periods/2026-H2) được kiểm tra cả: kỳ, báo cáo, kết quả
     của các xã, chương trình và danh sách xã.
     """
@@ -223,6 +213,9 @@ def render(
     help="Không tạo danh sách nơi nhận (.noi-nhan.docx, .noi-nhan.csv) kèm mỗi văn bản.",
 )
 @_NO_CHECK
+@click.option(
+    "--open", "open_result", is_flag=True, help="Mở thư mục kết quả khi xong (trình quản lý tệp)."
+)
 @handle_errors
 def build(
     inputs_dir: Path,
@@ -231,6 +224,7 @@ def build(
     pdf: bool,
     no_lists: bool,
     no_check: bool,
+    open_result: bool,
 ) -> None:
     """Tạo mọi văn bản của INPUTS_DIR (mặc định inputs/) vào build/.
 
@@ -240,26 +234,31 @@ def build(
     in, TÊN.noi-nhan.csv cho hệ thống văn phòng điện tử hoặc in phong bì). Với --pdf,
     mọi bản PDF được tạo qua một lần khởi động LibreOffice.
     """
-    report = run_interruptible(
-        lambda: api.build(
-            inputs_dir,
-            build_dir,
-            templates_dir,
-            pdf=pdf,
-            lists=not no_lists,
-            check=not no_check,
-            batch_progress=BatchProgress,
+    steps = StepProgress()
+    try:
+        report = run_interruptible(
+            lambda: api.build(
+                inputs_dir,
+                build_dir,
+                templates_dir,
+                pdf=pdf,
+                lists=not no_lists,
+                check=not no_check,
+                batch_progress=BatchProgress,
+                steps=steps,
+            )
         )
-    )
-    for item in report.documents:
-        click.echo(f"Đã tạo: {item.output}")
-        for line in item.warnings:
-            click.echo(f"  Cảnh báo: {line}")
-    click.echo(f"Xong: {len(report.documents)} văn bản; manifest: {report.manifest}")
+    finally:
+        steps.stop()  # a bar is never left on the screen, whatever stopped the build
+    echo_build_documents(report)
     pdf_ok = _echo_pdf(report.pdf)
     pages_ok = _echo_pages(report.pages)
-    echo_batches(report.batches)  # exits 1 if a commune failed
-    if not pdf_ok or not pages_ok:
+    for batch_report in report.batches:
+        echo_batch(batch_report)
+    echo_build_summary(report)
+    if open_result:
+        click.launch(str(build_dir))
+    if not pdf_ok or not pages_ok or not all(b.ok for b in report.batches):
         sys.exit(EXIT_FAILED)
 
 
@@ -382,7 +381,7 @@ def preview(file: Path, page: int, output: Path | None, dpi: int) -> None:
 @cache
 def _check_help() -> str:
     """Return the help of ``vanban check``, with the profiles and every rule."""
-    return f"""Kiểm tra thể thức các văn bản FILES (.docx) theo quy định.
+    return f"""Kiểm tra thể thức các văn bản TỆP (.docx) theo quy định.
 
 Đọc mọi tệp .docx, của vanban hoặc soạn tay trong Word/LibreOffice: khổ giấy, lề,
 phông chữ, cỡ và kiểu chữ từng thành phần (đọc cả kiểu chữ - style - và định dạng kế
@@ -399,7 +398,7 @@ trước 27/5/2026 theo HD 36, từ ngày đó theo HD 05).
 Mã thoát: 0 không có lỗi; 1 có lỗi thể thức; 2 có tệp không đọc được."""
 
 
-class _CheckCommand(_VnCommand):
+class _CheckCommand(VnCommand):
     """``vanban check``: its help lists every rule of the catalogue, which is read when
     the help is shown, not at every start of ``vanban``."""
 
@@ -603,6 +602,60 @@ def period_build(folder: Path, build_dir: Path, templates_dir: Path | None, no_c
     click.echo(f"Đã tạo: {done[0].output}")
     if len(done) > 1:
         click.echo(f"Và {len(done) - 1} báo cáo của xã, phường trong {done[1].output.parent}")
+
+
+# -- workbooks: records filled in Excel or LibreOffice --------------------------------------
+
+
+@main.group("workbook", epilog=_EPILOG)
+def workbook_group() -> None:
+    """Sổ tính Excel (.xlsx) thay cho tệp YAML: tạo sổ trống, hoặc chuyển hồ sơ sang sổ.
+
+    \b
+    Cách dùng:
+      vanban workbook new ke-hoach -o ke-hoach.xlsx    sổ trống để điền
+      vanban workbook export hoso.yaml -o hoso.xlsx    hồ sơ có sẵn thành sổ tính
+      vanban validate ke-hoach.xlsx                    kiểm tra (lỗi ghi rõ trang, ô)
+      vanban render ke-hoach.xlsx                      tạo văn bản
+    """
+
+
+@workbook_group.command("new", epilog=_EPILOG)
+@click.argument(
+    "kind",
+    metavar="LOẠI",
+    type=click.Choice(["ke-hoach", "chuong-trinh", "danh-ba", "danh-sach-xa"]),
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp .xlsx để ghi.",
+)
+@handle_errors
+def workbook_new(kind: str, output: Path) -> None:
+    """Tạo sổ tính trống loại LOẠI để điền trong Excel: ke-hoach, chuong-trinh, danh-ba
+    (danh bạ nơi nhận), danh-sach-xa (danh sách xã cho một đợt)."""
+    target = api.new_workbook(kind, output)
+    click.echo(f"Đã tạo sổ tính: {target}")
+    click.echo(f"Điền trong Excel hoặc LibreOffice, rồi chạy: vanban validate {target}")
+
+
+@workbook_group.command("export", epilog=_EPILOG)
+@click.argument("record", metavar="HỒ_SƠ", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tệp .xlsx để ghi.",
+)
+@handle_errors
+def workbook_export(record: Path, output: Path) -> None:
+    """Chuyển hồ sơ HỒ_SƠ (YAML) thành sổ tính .xlsx: cùng nội dung, sửa trong Excel."""
+    target = api.export_workbook(record, output)
+    click.echo(f"Đã tạo sổ tính: {target}")
 
 
 @main.command(epilog=_EPILOG)

@@ -18,6 +18,9 @@ import click
 from pipeline.batch import BatchInterrupted, BatchReport
 
 if TYPE_CHECKING:
+    from pipeline.api import BuildReport
+
+if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
 T = TypeVar("T")
@@ -148,3 +151,86 @@ def echo_batches(reports: Iterable[BatchReport]) -> None:
         echo_batch(report)
     if not all(report.ok for report in reports):
         sys.exit(1)
+
+
+class StepProgress:
+    """A progress bar per long step of ``vanban build`` (see ``pipeline.api.Steps``):
+    on stderr, only when it is a terminal, removed when the step ends."""
+
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, label: str, total: int) -> None:
+        """Show a bar for ``total`` items (none for an empty step)."""
+        if not self.enabled or total == 0:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._bar = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task(label, total=total, current="")
+
+    def advance(self, item: str) -> None:
+        """Count one item, showing its name."""
+        if self._bar is not None and self._task is not None:
+            self._bar.update(self._task, advance=1, current=item)
+
+    def stop(self) -> None:
+        """Remove the bar."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+
+def echo_build_documents(report: BuildReport) -> None:
+    """Print the documents part of a build: notes, counts and where, warnings beside
+    what they concern (batches and PDFs are printed by their own functions)."""
+    for note in report.notes:
+        click.echo(f"Ghi chú: {note}")
+    made = len(report.documents) - report.unchanged
+    where = f" → {report.manifest.parent}/" if report.manifest is not None else ""
+    click.echo(
+        f"Văn bản: {len(report.documents)} ({made} tạo mới, {report.unchanged} không đổi){where}"
+    )
+    for concern, warnings in report.warnings.items():
+        click.secho(f"  Cảnh báo ở {concern}:", fg="yellow", err=True)
+        for warning in warnings:
+            click.echo(f"    - {warning}", err=True)
+
+
+def echo_build_summary(report: BuildReport) -> None:
+    """Print the one line that ends a build: made, unchanged, failed, warnings."""
+    made = len(report.documents) - report.unchanged
+    unchanged = report.unchanged
+    failed = 0
+    for batch in report.batches:
+        made += batch.rendered
+        unchanged += batch.skipped
+        failed += len(batch.failures)
+    pdf_failed = len(report.pdf.failed) if report.pdf is not None else 0
+    warnings = report.warning_count
+    colour = "red" if failed or pdf_failed else ("yellow" if warnings else "green")
+    pdf = f", {pdf_failed} PDF lỗi" if pdf_failed else ""
+    click.secho(
+        f"Tổng kết: {made} văn bản tạo mới, {unchanged} không đổi, {failed} lỗi{pdf}, "
+        f"{warnings} cảnh báo. Manifest: {report.manifest}",
+        fg=colour,
+        bold=True,
+    )

@@ -35,7 +35,11 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert runner.invoke(main, ["check", str(good)]).exit_code == 0
     result = runner.invoke(main, ["check", str(good), str(bad)])
     assert result.exit_code == 1
-    assert "[LỖI] DATE_FORMAT" in result.output
+    # Text output names the rule in Vietnamese; its id is for --json (and -v).
+    assert "[LỖI] Địa danh và ngày, tháng, năm —" in result.output
+    assert "DATE_FORMAT" not in result.output
+    verbose = runner.invoke(main, ["check", "-v", str(bad)])
+    assert "[LỖI] Địa danh và ngày, tháng, năm (mã DATE_FORMAT)" in verbose.output
     assert "tháng 3 đến tháng 12 viết không có số 0" in result.output.lower()
     assert "Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.4.b" in result.output
     unreadable = runner.invoke(main, ["check", str(good), str(junk)])

@@ -115,7 +115,7 @@ def test_forty_communes_convert_with_one_start_and_a_broken_file_is_reported(
         assert "không" in failed.problem.message.lower()  # a Vietnamese explanation
     assert "Không phải tệp Word" in str(by_source[truncated].problem)
     assert "LibreOffice không mở được" in str(by_source[garbled].problem)
-    assert "Bản PDF cũ cùng tên đã được xoá" in str(by_source[garbled].problem)
+    assert "Bản PDF cũ cùng tên đã được xóa" in str(by_source[garbled].problem)
     converted = [r for r in results if r.ok]
     assert [r.source for r in converted] == docs  # every good one, in order
     for result in converted:

@@ -59,16 +59,18 @@ def test_new_period_carries_over_and_validates_after_only_values_are_filled(peri
     assert "CD-1" not in record.split("nhiem_vu:")[1].split("lanh_dao")[0]
     for heading in ("# Ưu điểm\nuu_diem: []", "# Đề xuất, kiến nghị\nkien_nghi: []"):
         assert heading in record
-    with (folder / "ket-qua-xa.csv").open(encoding="utf-8") as f:
+    # Excel reads it as UTF-8 (a BOM) and the clerk sees Vietnamese headers.
+    assert (folder / "ket-qua-xa.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    with (folder / "ket-qua-xa.csv").open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
     assert rows[0] == [
         "Mã xã",
         "Tên xã",
-        "THON",
-        "TRUONG",
-        "CHI-BO",
-        "BIEN-CHE",
-        "TRUC-TUYEN",
+        "Thôn giảm",
+        "Trường sáp nhập",
+        "Kiện toàn chi bộ",
+        "Tinh giản",
+        "Hồ sơ trực tuyến",
         "Ghi chú",
     ]
     assert len(rows) == 44 and rows[1] == ["05449", "Phú Đình", "", "", "", "", "", ""]
@@ -85,7 +87,7 @@ def test_new_period_carries_over_and_validates_after_only_values_are_filled(peri
     assert built[0].output.name == "bao-cao-so-ket-2027-H1.docx" and len(built) == 44
 
 
-def test_blank_commune_values_are_each_reported(periods: Path) -> None:
+def test_an_unfilled_results_sheet_is_one_problem(periods: Path) -> None:
     api.create_period(periods, "2027-H1")
     folder = periods / "2027-H1"
     record = folder / "bao-cao.yaml"
@@ -94,11 +96,31 @@ def test_blank_commune_values_are_each_reported(periods: Path) -> None:
     )
     with pytest.raises(InputError) as caught:
         api.validate_period(folder)
-    problems = caught.value.problems
-    assert len(problems) == 43 * 5
-    first = problems[0]
-    assert (first.location, first.field) == ("hàng 2", "THON")
-    assert first.message.startswith("Chưa điền kết quả chỉ tiêu “THON” của xã Phú Đình")
+    [problem] = caught.value.problems  # not 43 x 5 one-cell lines
+    assert problem.message.startswith("Bảng kết quả chưa điền: chưa điền 215 ô của 5 cột")
+    assert "“Thôn giảm”" in problem.message and "(43 xã)" in problem.message
+
+
+def test_a_column_left_empty_is_one_problem_naming_it(periods: Path) -> None:
+    api.create_period(periods, "2027-H1")
+    folder = periods / "2027-H1"
+    record = folder / "bao-cao.yaml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace("    dat:\n", "    dat: 13\n"), encoding="utf-8"
+    )
+    path = folder / "ket-qua-xa.csv"
+    with path.open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    for row in rows[1:]:
+        row[3:7] = ["1", "hoàn thành", "0", "90"]  # every column but "Thôn giảm"
+    rows[1][2] = "4"  # one commune's Thôn giảm
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(InputError) as caught:
+        api.validate_period(folder)
+    [problem] = caught.value.problems
+    assert (problem.location, problem.field) == ("hàng 3–44", "Thôn giảm")
+    assert problem.message.startswith("Chưa điền 42 ô của cột Thôn giảm")
 
 
 def _digest(folder: Path) -> dict[str, str]:

@@ -26,9 +26,9 @@ def inputs(tmp_path: Path) -> Path:
 
 
 def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")  # the BOM dropped: read too
 
 
 def _csv(folder: Path) -> Path:
@@ -50,7 +50,7 @@ CASES: list[Case] = [
     ),
     (
         "unknown target id as a column (CSV)",
-        lambda f: _edit(_csv(f), "BIEN-CHE,", "BIEN-CHEE,"),
+        lambda f: _edit(_csv(f), "Tinh giản,", "BIEN-CHEE,"),
         "ket-qua-xa.csv",
         "hàng 1, cột F",
         "BIEN-CHEE",
@@ -70,7 +70,7 @@ CASES: list[Case] = [
         lambda f: _edit(_csv(f), "05449,Phú Đình,6,", "05449,Phú Đình,sáu,"),
         "ket-qua-xa.csv",
         "hàng 2",
-        "THON",
+        "Thôn giảm",
         "“sáu” không phải là số",
     ),
     (
@@ -166,5 +166,15 @@ def test_build_writes_nothing_when_a_period_is_bad(inputs: Path, tmp_path: Path)
     out = tmp_path / "build"
     result = CliRunner().invoke(main, ["build", str(inputs), "-o", str(out)])
     assert result.exit_code == 2
-    assert "ket-qua-xa.csv, hàng 2: [THON]" in result.output
+    assert "ket-qua-xa.csv, hàng 2: [Thôn giảm]" in result.output
     assert not out.exists()
+
+
+def test_a_report_dated_before_the_plan_it_reports_on_is_a_problem(inputs: Path) -> None:
+    folder = inputs / "periods" / "2026-H2"
+    _edit(folder / "bao-cao.yaml", "ngay: 08/01/2027", "ngay: 08/01/2026")
+    with pytest.raises(InputError) as caught:
+        api.validate_period(folder)
+    found = [p for p in caught.value.problems if p.field.startswith("Ngày ban hành")]
+    assert found and "sớm hơn ngày của kế hoạch được báo cáo" in found[0].message
+    assert found[0].location.startswith("dòng ")

@@ -27,6 +27,7 @@ from pydantic_core import ErrorDetails
 
 from pipeline.context.commune import CommuneFields, commune_fields, sources_of
 from pipeline.errors import InputError, Problem
+from pipeline.loading.dates import deadlines, swapped
 from pipeline.loading.problems import data_path, problem_from_error
 from pipeline.models import OfficialDocument
 from pipeline.models.roster import COLUMNS, Commune
@@ -240,10 +241,46 @@ def commune_document(
     except FillFailure as exc:
         raise InputError([_fill_problem(exc, commune, place)]) from None
     try:
-        return OfficialDocument.model_validate(filled)
+        record = OfficialDocument.model_validate(filled)
     except ValidationError as exc:
         problems = [_record_problem(e, filled, uses, place) for e in exc.errors()]
         raise InputError(sorted(set(problems))) from None
+    late = _deadline_problems(record, uses, place)
+    if late:
+        raise InputError(late)
+    return record
+
+
+def _deadline_problems(
+    record: OfficialDocument, uses: Mapping[PathKey, tuple[str, ...]], place: RowPlace
+) -> list[Problem]:
+    """Return a problem for each deadline before the plan's date, naming the row's
+    columns they come from (a month-first spreadsheet often causes it)."""
+    issued = record.ngay
+    if issued is None:
+        return []
+    out = []
+    for path, value in deadlines(record):
+        if value >= issued:
+            continue
+        names = [*uses.get(path, ()), *uses.get(("ngay",), ())]
+        columns = list(dict.fromkeys(f for n in names for f in sources_of(n)))
+        headers = ", ".join(place.label(f) for f in columns) or ".".join(map(str, path))
+        other = swapped(value)
+        hint = ""
+        if other is not None and other >= issued:
+            hint = (
+                f" Nếu bảng tính đặt kiểu tháng/ngày (tiếng Anh - Mỹ), “{other:%d/%m/%Y}” có "
+                f"thể đã bị đọc thành ngày {value.day} tháng {value.month}: gõ lại ô dạng chữ."
+            )
+        out.append(
+            place.problem(
+                headers,
+                f"Thời hạn {value:%d/%m/%Y} sớm hơn ngày ban hành {issued:%d/%m/%Y} của kế "
+                f"hoạch: thời hạn không thể trước ngày văn bản ra đời.{hint}",
+            )
+        )
+    return sorted(set(out))  # one cell used by several deadlines: said once
 
 
 def _fill_problem(exc: FillFailure, commune: Commune, place: RowPlace) -> Problem:

@@ -27,6 +27,7 @@ from pipeline.context.commune import FIELD_NAMES, commune_fields
 from pipeline.errors import InputError, Problem
 from pipeline.loading.problems import data_path, problem_from_error, problems_from_validation
 from pipeline.loading.tabular import Roster, load_roster
+from pipeline.loading.workbook import read_record_source
 from pipeline.loading.yaml_source import YamlDocument, read_mapping
 from pipeline.models import OfficialDocument
 from pipeline.models.batch import FIXED_FIELDS, BatchSpec
@@ -136,7 +137,7 @@ def _load_spec(spec_path: Path) -> tuple[BatchSpec, YamlDocument]:
 
 
 def _load_record(path: Path) -> YamlDocument:
-    return read_mapping(path, "Hồ sơ gốc phải là một hồ sơ văn bản (khoi, co_quan, loai, …).")
+    return read_record_source(path, "Hồ sơ gốc phải là một hồ sơ văn bản (khoi, co_quan, loai, …).")
 
 
 def _locator(spec: YamlDocument, record: YamlDocument) -> Callable[[PathKey], tuple[str, str]]:
@@ -154,8 +155,8 @@ def _locator(spec: YamlDocument, record: YamlDocument) -> Callable[[PathKey], tu
 
     def locate(path: PathKey) -> tuple[str, str]:
         if any(path[:n] in overridden for n in range(1, len(path) + 1)):
-            return spec.source, f"dòng {spec.line_of(('dien', *path))}"
-        return record.source, f"dòng {record.line_of(path)}"
+            return spec.source, spec.where(("dien", *path))
+        return record.source, record.where(path)
 
     return locate
 

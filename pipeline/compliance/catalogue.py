@@ -113,10 +113,11 @@ def help_text() -> str:
         lines.append(f"  {pid:<17} {profile.label}")
     lines += [
         "\b",
-        "Quy tắc (mã, mức: error = lỗi, warning = cảnh báo, info = ghi chú; áp dụng cho):",
+        "Quy tắc (mã dùng trong --json, mức, tên; áp dụng cho):",
     ]
+    levels = {"error": "lỗi", "warning": "cảnh báo", "info": "ghi chú"}
     for rule_id, title, scope, severity in all_rules():
-        lines.append(f"  {rule_id:<22} [{severity}] {title} ({scope})")
+        lines.append(f"  {rule_id:<22} [{levels.get(severity, severity)}] {title} ({scope})")
     return "\n".join(lines)
 
 

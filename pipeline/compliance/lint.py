@@ -130,7 +130,7 @@ def _tag_problems(texts: list[str]) -> Iterator[tuple[Literal["error", "warning"
                 (
                     f"Word đã tách thẻ “{tag}” thành {runs} đoạn chữ (run) có định dạng riêng; "
                     "vanban tự ghép lại khi tạo văn bản và lấy định dạng của đoạn đầu. "
-                    "Nên xoá và gõ lại thẻ một lần, không sửa giữa chừng."
+                    "Nên xóa và gõ lại thẻ một lần, không sửa giữa chừng."
                 ),
             )
         if any(ch in tag for ch in _SMART):

@@ -167,8 +167,10 @@ def render_text(report: CheckReport, verbose: bool = False) -> str:
     """Return the Vietnamese, human-readable form of ``report``.
 
     Findings come first (errors, then warnings, then notes), then one line per rule
-    that did not pass; ``verbose`` lists the passed rules too.
+    that did not pass; ``verbose`` lists the passed rules too, and every rule's id
+    (the ids are always in ``--json``). Rules are named by their Vietnamese title.
     """
+    titles = {r.rule_id: r.title for r in report.results}
     how = "đoán từ văn bản" if report.profile_guessed else "theo yêu cầu"
     lines = [f"Tệp {report.file} — thể thức {report.profile_id} ({how}: {report.profile_reason})"]
     if report.kind:
@@ -180,11 +182,12 @@ def render_text(report: CheckReport, verbose: bool = False) -> str:
         )
     order = {"error": 0, "warning": 1, "info": 2}
     for finding in sorted(report.findings, key=lambda f: order[f.severity]):
-        lines.extend(_finding_lines(finding))
+        lines.extend(_finding_lines(finding, titles.get(finding.rule_id), verbose))
     for result in report.results:
         if result.status == "NOT_EVALUATED" or (verbose and result.status == "PASS"):
             why = f" — {result.reason}" if result.reason else ""
-            lines.append(f"  [{_STATUS_VI[result.status]}] {result.rule_id}: {result.title}{why}")
+            ident = f" (mã {result.rule_id})" if verbose else ""
+            lines.append(f"  [{_STATUS_VI[result.status]}] {result.title}{ident}{why}")
     statuses = [r.status for r in report.results]
     lines.append(
         f"Kết quả: {report.count('error')} lỗi, {report.count('warning')} cảnh báo; "
@@ -195,8 +198,10 @@ def render_text(report: CheckReport, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _finding_lines(finding: Finding) -> list[str]:
-    head = f"  [{_SEVERITY_VI[finding.severity]}] {finding.rule_id} — {finding.element}"
+def _finding_lines(finding: Finding, title: str | None, verbose: bool) -> list[str]:
+    name = title or finding.rule_id
+    ident = f" (mã {finding.rule_id})" if verbose else ""
+    head = f"  [{_SEVERITY_VI[finding.severity]}] {name}{ident} — {finding.element}"
     out = [head]
     if finding.location is not None:
         out.append(f"      Ở đâu: {finding.location}")

@@ -180,7 +180,7 @@ def _archive(ctx: CheckContext) -> list[Issue]:
     else:
         hint = (
             "Dòng cuối: “- Lưu <cơ quan>.” (không có dấu hai chấm, không có “VT”), "
-            "ví dụ “- Lưu Văn phòng Đảng uỷ.”."
+            "ví dụ “- Lưu Văn phòng Đảng ủy.”."
         )
     return [Issue("Dòng lưu", last, example, last.text, hint)]
 

@@ -37,7 +37,7 @@ def check_title(ctx: CheckContext) -> list[Issue]:
                     lay.motto,
                     "không có tiêu ngữ",
                     lay.motto.text,
-                    "Văn bản của Đảng không có tiêu ngữ: xoá dòng này.",
+                    "Văn bản của Đảng không có tiêu ngữ: xóa dòng này.",
                 )
             )
         return issues
@@ -89,7 +89,7 @@ def check_no_mixing(ctx: CheckContext) -> list[Issue]:
                     para,
                     f"thể thức {ctx.profile.id}",
                     para.text,
-                    "Xoá hoặc sửa dòng này cho đúng thể thức của văn bản.",
+                    "Xóa hoặc sửa dòng này cho đúng thể thức của văn bản.",
                 )
             )
     return issues

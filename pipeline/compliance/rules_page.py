@@ -135,7 +135,7 @@ def check_first_page(ctx: CheckContext) -> list[Issue]:
                     para,
                     "trang 1 không có số trang",
                     "trang 1 hiện số trang",
-                    "Bật “Different First Page” (Trang đầu khác) trong đầu trang và xoá số "
+                    "Bật “Different First Page” (Trang đầu khác) trong đầu trang và xóa số "
                     "trang ở đầu/chân trang của trang 1.",
                 )
             )

@@ -8,38 +8,44 @@ from typing import Any
 from pydantic import ValidationError
 
 from pipeline.errors import InputError, Problem
+from pipeline.loading.dates import deadline_problems
 from pipeline.loading.problems import problems_from_validation
 from pipeline.loading.registry import resolve_distribution, roster_addressees
-from pipeline.loading.yaml_source import PathKey, read_mapping
+from pipeline.loading.workbook import read_record_source, summarise_empty
+from pipeline.loading.yaml_source import PathKey
 from pipeline.models import OfficialDocument
 from pipeline.models.labels import label_for
 
 
 def load_document(path: Path) -> OfficialDocument:
-    """Read and validate one official-document record (YAML).
+    """Read and validate one official-document record (YAML, or a workbook .xlsx).
 
     Raises:
         InputError: every problem of the file at once, each with its line and field.
     """
-    doc = read_mapping(
+    doc = read_record_source(
         path,
         "Tệp hồ sơ phải là một khối các trường (khoi, co_quan, loai, …), "
         "không phải danh sách hay một giá trị đơn.",
+        defer=True,
     )
-    changed = changed_numbers(doc.data, doc.typed_numbers)
+    early = list(getattr(doc, "problems", ()))  # a workbook's unreadable cells
+    changed = changed_numbers(doc.data, getattr(doc, "typed_numbers", {}))
     if changed:
         raise InputError(
             [
-                Problem(doc.source, f"dòng {doc.line_of(path)}", _field(path), message)
+                Problem(doc.source, doc.where(path), _field(path), message)
                 for path, message in changed
             ]
         )
     try:
         record = OfficialDocument.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(
-            problems_from_validation(exc, doc.source, doc.data, doc.line_of, OfficialDocument)
-        ) from None
+        found = problems_from_validation(exc, doc.source, doc.data, doc.where, OfficialDocument)
+        raise InputError(summarise_empty(early + found)) from None
+    early.extend(deadline_problems(record, doc))
+    if early:
+        raise InputError(early)
     return resolve_distribution(record, doc, roster_addressees)
 
 

@@ -9,7 +9,7 @@ Every problem names the file, the row as Excel numbers it and the column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +36,29 @@ FIXED_COLUMNS: dict[str, Column] = {
 _TARGET = "chi_tieu:"
 
 
-def results_columns(target_ids: Sequence[str]) -> dict[str, Column]:
-    """Return the columns a results file may have for a programme's ``target_ids``."""
+def results_columns(
+    target_ids: Sequence[str], names: Mapping[str, str] | None = None
+) -> dict[str, Column]:
+    """Return the columns a results file may have for a programme's ``target_ids``: a
+    target's column is headed by its Vietnamese short name (``names``, the report's
+    ``ten_ngan``) or by its id; both are accepted."""
     columns = dict(FIXED_COLUMNS)
     for ident in target_ids:
-        columns[_TARGET + ident] = Column(ident)
+        name = (names or {}).get(ident)
+        columns[_TARGET + ident] = Column(name, (ident,)) if name else Column(ident)
     return columns
 
 
-def load_commune_results(path: Path, target_ids: Sequence[str], roster: Roster) -> CommuneResults:
+#: From this many empty cells in one column on, they are one problem, not one per row.
+MANY_EMPTY = 3
+
+
+def load_commune_results(
+    path: Path,
+    target_ids: Sequence[str],
+    roster: Roster,
+    names: Mapping[str, str] | None = None,
+) -> CommuneResults:
     """Read and validate the communes' results at ``path`` against ``roster``.
 
     Raises:
@@ -53,11 +67,12 @@ def load_commune_results(path: Path, target_ids: Sequence[str], roster: Roster) 
             that does not match the code, an empty or non-numeric cell, a commune of
             the roster without a row.
     """
-    columns = results_columns(target_ids)
+    columns = results_columns(target_ids, names)
     table = read_table(path, columns, required=("ma",), ignored=("STT", "TT"))
     targets = tuple(f.removeprefix(_TARGET) for f in table.headers if f.startswith(_TARGET))
     reader = _RowReader(table.source, table.headers, roster, targets)
     rows = [result for row in table.rows if (result := reader.read(row)) is not None]
+    reader.report_empty()
     reader.check_complete()
     if reader.problems:
         raise InputError(reader.problems)
@@ -77,6 +92,8 @@ class _RowReader:
         self.targets = targets
         self.seen: dict[str, int] = {}
         self.problems: list[Problem] = []
+        #: Empty result cells by target: (row, commune) — reported by report_empty.
+        self.empty: dict[str, list[tuple[int, Commune]]] = {}
 
     def label(self, field: str) -> str:
         return self.headers.get(field) or FIXED_COLUMNS[field].header
@@ -143,18 +160,51 @@ class _RowReader:
         raw: Any = row.values.get(field)
         header = self.headers.get(field, ident)
         if raw is None:
-            self.problem(
-                row.number,
-                header,
-                f"Chưa điền kết quả chỉ tiêu “{ident}” của {commune.full_name}: ghi số đạt "
-                f"được, hoặc một tình trạng ({', '.join(STATUSES)}).",
-            )
+            self.empty.setdefault(ident, []).append((row.number, commune))
             return None
         try:
             return parse_achievement(raw)
         except PydanticCustomError as exc:
             self.problem(row.number, header, exc.message())
             return None
+
+    def report_empty(self) -> None:
+        """Report empty result cells: one problem for a sheet left unfilled, one per
+        column with many empty cells, one per cell otherwise."""
+        how = f"ghi số đạt được, hoặc một tình trạng ({', '.join(STATUSES)})"
+        total = sum(len(cells) for cells in self.empty.values())
+        filled_any = len(self.seen) * len(self.targets) > total
+        if total and not filled_any and len(self.targets) > 1:
+            headers = ", ".join(f"“{self.headers.get(_TARGET + t, t)}”" for t in self.targets)
+            self.problems.append(
+                Problem(
+                    self.source,
+                    "",
+                    "",
+                    f"Bảng kết quả chưa điền: chưa điền {total} ô của {len(self.targets)} cột "
+                    f"{headers} ({len(self.seen)} xã). Điền kết quả của từng xã: {how}.",
+                )
+            )
+            return
+        for ident, cells in self.empty.items():
+            header = self.headers.get(_TARGET + ident, ident)
+            if len(cells) >= MANY_EMPTY:
+                rows = f"hàng {cells[0][0]}–{cells[-1][0]}"
+                self.problems.append(
+                    Problem(
+                        self.source,
+                        rows,
+                        header,
+                        f"Chưa điền {len(cells)} ô của cột {header}: {how}.",
+                    )
+                )
+                continue
+            for number, commune in cells:
+                self.problem(
+                    number,
+                    header,
+                    f"Chưa điền kết quả chỉ tiêu “{ident}” của {commune.full_name}: {how}.",
+                )
 
     def check_complete(self) -> None:
         for commune in self.communes.values():

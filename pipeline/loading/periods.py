@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import InputError, Problem
 from pipeline.formatting import number_text
+from pipeline.loading.dates import earlier_than_parent
 from pipeline.loading.documents import load_document
 from pipeline.loading.execution import load_commune_results
 from pipeline.loading.problems import problems_from_validation
@@ -182,10 +183,15 @@ def load_period(
     results = None
     if programme is not None:
         problems.extend(reference_problems(report, report_yaml, programme))
+        parent = f"{programme.loai.lower()} được báo cáo ({report.chuong_trinh})"
+        problems.extend(
+            earlier_than_parent(report.ngay, programme.ngay, report_yaml, ("ngay",), parent)
+        )
         if report.ket_qua_xa is not None and roster is not None:
             ids = [t.id for t in programme.chi_tieu]
             path = _near(base, report.ket_qua_xa)
-            results = _collect(problems, lambda: load_commune_results(path, ids, roster))
+            names = {c.id: c.ten_ngan for c in report.cach_tinh if c.ten_ngan}
+            results = _collect(problems, lambda: load_commune_results(path, ids, roster, names))
     narratives = _commune_narratives(folder, roster, problems)
     previous = None
     if with_previous and period.ky_truoc is not None:

@@ -92,7 +92,7 @@ def problem_from_error(
     error: ErrorDetails,
     source: str,
     data: Any,
-    line_of: Callable[[PathKey], int],
+    line_of: Callable[[PathKey], int | str],
     model: type[BaseModel] | None = None,
 ) -> Problem:
     """Return the Vietnamese :class:`Problem` for one Pydantic error."""
@@ -122,14 +122,18 @@ def problem_from_error(
     else:
         # Our own validators already word their message in Vietnamese.
         message = error["msg"].removeprefix("Value error, ")
-    return Problem(source, f"dòng {line_of(path)}", field, message)
+    # A missing field has no place of its own in YAML (its parent's line is used), but a
+    # workbook has a cell waiting for it: ask for the field itself.
+    missing = loc[-1] if loc and isinstance(loc[-1], str) and loc[-1] not in path else None
+    where = line_of((*path, missing) if missing else path)  # a line, or a cell already worded
+    return Problem(source, where if isinstance(where, str) else f"dòng {where}", field, message)
 
 
 def problems_from_validation(
     exc: ValidationError,
     source: str,
     data: Any,
-    line_of: Callable[[PathKey], int],
+    line_of: Callable[[PathKey], int | str],
     model: type[BaseModel] | None = None,
 ) -> list[Problem]:
     """Return one problem per error of ``exc``, in the order of the file."""

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from pipeline.errors import InputError, Problem
 from pipeline.loading.problems import problems_from_validation
 from pipeline.loading.tabular import load_roster
+from pipeline.loading.workbook import is_workbook, read_workbook
 from pipeline.loading.yaml_source import YamlDocument, read_yaml
 from pipeline.models.document import (
     GroupRef,
@@ -25,17 +26,17 @@ RosterReader = Callable[[Path, str, int, Delivery], tuple[Addressee, ...]]
 
 
 def load_registry(path: Path) -> tuple[Registry, YamlDocument]:
-    """Read and validate a registry file (YAML).
+    """Read and validate a registry file (YAML, or a workbook made by vanban).
 
     Raises:
         InputError: every problem at once: bad fields, an id defined twice, an empty
             group, a group member that is not in the registry.
     """
-    doc = read_yaml(path)
+    doc = read_workbook(path, Registry) if is_workbook(path) else read_yaml(path)
     try:
         registry = Registry.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as exc:
-        raise InputError(problems_from_validation(exc, doc.source, doc.data, doc.line_of)) from None
+        raise InputError(problems_from_validation(exc, doc.source, doc.data, doc.where)) from None
     problems = _registry_problems(registry, doc)
     if problems:
         raise InputError(problems)
@@ -48,7 +49,7 @@ def _registry_problems(registry: Registry, doc: YamlDocument) -> list[Problem]:
     entries = [("noi_nhan", i, e.id) for i, e in enumerate(registry.noi_nhan)]
     entries += [("nhom", i, g.id) for i, g in enumerate(registry.nhom)]
     for section, index, ident in entries:
-        line = f"dòng {doc.line_of((section, index, 'id'))}"
+        line = doc.where((section, index, "id"))
         if ident in seen:
             problems.append(
                 Problem(
@@ -74,7 +75,7 @@ def _group_problems(
         return [
             Problem(
                 doc.source,
-                f"dòng {doc.line_of(('nhom', index))}",
+                doc.where(("nhom", index)),
                 f"Nhóm “{group.id}”",
                 "Nhóm không có thành viên: thêm danh sách thanh_vien (mã các nơi nhận) hoặc "
                 "tat_ca_xa (mọi xã của một danh sách xã).",
@@ -86,7 +87,7 @@ def _group_problems(
             problems.append(
                 Problem(
                     doc.source,
-                    f"dòng {doc.line_of(('nhom', index, 'thanh_vien', k))}",
+                    doc.where(("nhom", index, "thanh_vien", k)),
                     f"Nhóm “{group.id}”",
                     f"Thành viên “{member}” không có trong danh bạ.{_hint(member, known)}",
                 )
@@ -117,7 +118,7 @@ def resolve_distribution(
     items = []
     problems = []
     for index, item in enumerate(dist.cac_noi):
-        where = f"dòng {source.line_of(('noi_nhan', 'cac_noi', index))}"
+        where = source.where(("noi_nhan", "cac_noi", index))
         try:
             items.append(resolver.resolve(item))
         except LookupError as exc:

@@ -37,6 +37,10 @@ class YamlDocument:
                 return line
         return 1
 
+    def where(self, path: PathKey) -> str:
+        """Return where ``path`` is, as a message says it: "dòng 12" (a workbook: a cell)."""
+        return f"dòng {self.line_of(path)}"
+
 
 class _Builder:
     def __init__(self, source: str) -> None:

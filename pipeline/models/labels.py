@@ -109,6 +109,20 @@ LABELS: dict[str, str] = {
     "phuong_huong": "Phương hướng, nhiệm vụ",
     "kien_nghi": "Đề xuất, kiến nghị",
     "bao_cao_xa": "Báo cáo của từng xã",
+    # registry and Nơi nhận details (pipeline/models/registry.py)
+    "tat_ca_xa": "Mọi xã của danh sách",
+    "danh_sach": "Tệp danh sách xã",
+    "mau_ten": "Mẫu tên",
+    # a field whose label depends on where it is (workbook columns): "<parent>.<field>"
+    "muc.so": "Số mục (nếu tự đặt)",
+    # kinds of a list item, as offered in a workbook's "Loại" dropdown: "loai.<kind>"
+    "loai.ten": "Tên nơi nhận",
+    "loai.noi": "Nơi nhận ghi đầy đủ",
+    "loai.id": "Mã trong danh bạ",
+    "loai.nhom": "Nhóm trong danh bạ",
+    "loai.chi_tieu": "Chỉ tiêu (chèn)",
+    "loai.nhiem_vu": "Nhiệm vụ (chèn nhóm)",
+    "loai.phan_cong": "Phân công (chèn)",
 }
 
 

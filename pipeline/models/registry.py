@@ -71,7 +71,7 @@ class RosterMembers(Record):
                 raise PydanticCustomError(
                     "name_pattern",
                     "Mẫu tên “{value}” chỉ được dùng tên cột trong ngoặc nhọn, ví dụ "
-                    "“Đảng uỷ {{ten}}”, không dùng dấu chấm, ngoặc vuông hay định dạng.",
+                    "“Đảng ủy {{ten}}”, không dùng dấu chấm, ngoặc vuông hay định dạng.",
                     {"value": value},
                 )
         return value

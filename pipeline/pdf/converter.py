@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -135,8 +135,14 @@ class PdfConverter:
             shutil.rmtree(self._home, ignore_errors=True)
             self._home = None
 
-    def convert_all(self, sources: Iterable[Path], out_dir: Path | None = None) -> list[PdfResult]:
-        """Convert every source (PDF beside it, or in ``out_dir``); return one result each.
+    def convert_all(
+        self,
+        sources: Iterable[Path],
+        out_dir: Path | None = None,
+        advance: Callable[[str], None] | None = None,
+    ) -> list[PdfResult]:
+        """Convert every source (PDF beside it, or in ``out_dir``); return one result each,
+        calling ``advance(name)`` after each.
 
         A document that fails is reported in its result; the others go on.
         """
@@ -144,6 +150,8 @@ class PdfConverter:
         for source in sources:
             folder = out_dir if out_dir is not None else source.parent
             results.append(self.convert(source, folder / f"{source.stem}.pdf"))
+            if advance is not None:
+                advance(source.name)
         return results
 
     def convert(

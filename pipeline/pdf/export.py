@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,8 +48,10 @@ def export_pdfs(
     out_dir: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     libreoffice: LibreOffice | None = None,
+    advance: Callable[[str], None] | None = None,
 ) -> PdfReport:
-    """Convert ``sources`` (PDF beside each, or in ``out_dir``) with one LibreOffice.
+    """Convert ``sources`` (PDF beside each, or in ``out_dir``) with one LibreOffice;
+    ``advance(name)`` is called after each one (a progress bar).
 
     Raises:
         ToolMissing: LibreOffice or its UNO bridge is not installed (checked first).
@@ -59,7 +61,7 @@ def export_pdfs(
         return PdfReport()
     report = PdfReport(warnings=font_warnings())
     with PdfConverter(timeout, libreoffice) as converter:
-        report.results = converter.convert_all(sources, out_dir)
+        report.results = converter.convert_all(sources, out_dir, advance)
     report.starts = converter.starts
     report.start_seconds = list(converter.start_seconds)
     return report

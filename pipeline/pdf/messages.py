@@ -6,7 +6,7 @@ from typing import Any
 
 NO_FILE = "Không có tệp này; không tạo được PDF."
 
-STALE_REMOVED = " Bản PDF cũ cùng tên đã được xoá để khỏi nhầm với văn bản mới."
+STALE_REMOVED = " Bản PDF cũ cùng tên đã được xóa để khỏi nhầm với văn bản mới."
 
 CRASHED = (
     "LibreOffice dừng bất thường khi chuyển tệp này sang PDF; các tệp còn lại vẫn được "

@@ -9,6 +9,7 @@ written; a failure writes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -163,8 +164,13 @@ def prepare_period(
     return PreparedPeriod(inputs, tuple(documents))
 
 
-def prepare_periods(periods_dir: Path, templates_dir: Path | None = None) -> list[PreparedPeriod]:
+def prepare_periods(
+    periods_dir: Path,
+    templates_dir: Path | None = None,
+    progress: tuple[Callable[[str, int], None], Callable[[str], None]] | None = None,
+) -> list[PreparedPeriod]:
     """Validate and render every period of ``periods_dir``; nothing is written.
+    ``progress`` (start(label, total), advance(name)) shows it period by period.
 
     Raises:
         InputError: the problems of every period together.
@@ -172,23 +178,33 @@ def prepare_periods(periods_dir: Path, templates_dir: Path | None = None) -> lis
     templates = _Templates(templates_dir)
     prepared = []
     problems: list[Problem] = []
-    for folder in period_folders(periods_dir):
+    folders = period_folders(periods_dir)
+    if progress is not None:
+        progress[0]("Đọc và dựng báo cáo các kỳ", len(folders))
+    for folder in folders:
         try:
             prepared.append(prepare_period(folder, templates_dir, templates))
         except InputError as exc:
             problems.extend(exc.problems)
+        if progress is not None:
+            progress[1](folder.name)
     if problems:
         raise InputError(sorted(set(problems), key=problems.index))
     return prepared
 
 
-def check_period(prepared: PreparedPeriod) -> list[Problem]:
-    """Return the format errors of every report of ``prepared`` under its profile."""
+def check_period(
+    prepared: PreparedPeriod, advance: Callable[[str], None] | None = None
+) -> list[Problem]:
+    """Return the format errors of every report of ``prepared`` under its profile;
+    ``advance(name)`` is called after each report (a progress bar)."""
     out = []
     for document in prepared.documents:
         name = f"{document.path.as_posix()} (văn bản tạo ra)"
         report = check_docx(document.data, document.context.the_thuc, name=name)
         out.extend(compliance_problems(report))
+        if advance is not None:
+            advance(document.path.name)
     return out
 
 

@@ -194,11 +194,19 @@ def report_text(previous: PeriodInputs, period: Period, tasks: list[Task]) -> st
 
 
 def results_text(previous: PeriodInputs) -> str:
-    """Return the new results file: one row per commune of the roster, values blank."""
+    """Return the new results file: one row per commune of the roster, values blank.
+
+    It starts with a BOM (Excel then reads it as UTF-8) and its target columns are
+    headed by their Vietnamese short names (``cach_tinh``'s ``ten_ngan``) where the
+    report gives one; the ids are accepted too when it is read back.
+    """
     assert previous.results is not None and previous.roster is not None
+    names = {c.id: c.ten_ngan for c in previous.report.cach_tinh if c.ten_ngan}
+    headers = [names.get(t, t) for t in previous.results.targets]
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["Mã xã", "Tên xã", *previous.results.targets, "Ghi chú"])
+    writer.writerow(["Mã xã", "Tên xã", *headers, "Ghi chú"])
     for commune in previous.roster:
         writer.writerow([commune.ma, commune.ten, *("" for _ in previous.results.targets), ""])
     return out.getvalue()
