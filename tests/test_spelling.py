@@ -24,6 +24,7 @@ BOTH = {
     "compliance/rules_header.py",
     "models/roster.py",
     "batch/plan.py",
+    "context/lists.py",  # reads an issuing body's name written either way ("HUYỆN UỶ")
 }
 
 

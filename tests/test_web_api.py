@@ -154,7 +154,7 @@ def test_a_period_filled_in_the_page_gives_its_report(server: tuple[str, Path]) 
     assert (folder / "inputs/periods/2027-H2/ky.yaml").is_file()
     period = "inputs/periods/2027-H1"
     table = httpx.get(f"{url}/api/period/results", params={"path": period}).json()
-    assert table["header"][:3] == ["Mã xã", "Tên xã", "THON"]
+    assert table["header"][:3] == ["Mã xã", "Tên xã", "Thôn giảm"]  # Vietnamese headers
     table["rows"][0][table["header"].index("Ghi chú")] = "Đã rà soát lại"
     body = {"path": period, **table}
     assert httpx.put(f"{url}/api/period/results", json=body).status_code == 200

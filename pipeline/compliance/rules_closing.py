@@ -158,7 +158,7 @@ def _archive(ctx: CheckContext) -> list[Issue]:
                 last,
                 example,
                 last.text,
-                "Dòng lưu nên ghi nơi lưu (“- Lưu Văn phòng Đảng uỷ.”); văn bản thời HD 36 "
+                "Dòng lưu nên ghi nơi lưu (“- Lưu Văn phòng Đảng ủy.”); văn bản thời HD 36 "
                 "thường chỉ ghi “- Lưu.” — chấp nhận, nhưng nên ghi rõ.",
                 "warning",
             )

@@ -199,10 +199,19 @@ def _number(value: Any, kind: str) -> Any:
 
 
 def _choice(value: Any, column: Column) -> Any:
+    """Return the choice a cell names: exactly, by its label, else by a loose match
+    (case, diacritics, punctuation) only when that names one choice ("1." and "(1)" are
+    two numbering levels, not one)."""
     text = _text(value).strip()
-    keys = {header_key(c): c for c in column.choices}
-    keys.update({header_key(CHOICE_LABELS.get(c, c)): c for c in column.choices})
-    return keys.get(header_key(text), text)
+    for choice in column.choices:
+        if text in (choice, CHOICE_LABELS.get(choice)):
+            return choice
+    keys: dict[str, set[str]] = {}
+    for choice in column.choices:
+        for key in (header_key(choice), header_key(CHOICE_LABELS.get(choice, choice))):
+            keys.setdefault(key, set()).add(choice)
+    found = keys.get(header_key(text), set())
+    return next(iter(found)) if len(found) == 1 else text
 
 
 def _bool(value: Any) -> Any:
