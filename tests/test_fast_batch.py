@@ -72,9 +72,7 @@ def _verdict(report: CheckReport) -> dict[str, tuple[str, tuple[str, ...]]]:
 
 def _findings(report: CheckReport) -> list[tuple[str, str, str, str, str]]:
     """Return every finding as (rule, severity, location, expected, found)."""
-    return [
-        (f.rule_id, f.severity, str(f.location), f.expected, f.found) for f in report.findings
-    ]
+    return [(f.rule_id, f.severity, str(f.location), f.expected, f.found) for f in report.findings]
 
 
 def _errors(report: CheckReport) -> set[str]:
