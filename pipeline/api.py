@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import __version__
+from pipeline import __version__, naming
 from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch
 from pipeline.batch import Progress as BatchProgress
 from pipeline.compliance import (
@@ -98,8 +98,7 @@ def template_name(doc: OfficialDocument) -> str:
     if doc.mau:
         return doc.mau
     abbr = doc.profile.type_abbreviation(doc.loai) or ""
-    family = "dang" if doc.khoi == "dang" else "nha-nuoc"
-    return f"{family}-{_TYPE_SLUGS.get(abbr, 'ke-hoach')}"
+    return naming.template_name(doc.khoi, _TYPE_SLUGS.get(abbr, "ke-hoach"))
 
 
 def context_mapping(context: Any) -> dict[str, Any]:
@@ -118,7 +117,7 @@ def render_bytes(
 
 def list_template_name(doc: OfficialDocument) -> str:
     """Return the built-in distribution-list template of a record's family."""
-    return f"{'dang' if doc.khoi == 'dang' else 'nha-nuoc'}-danh-sach-noi-nhan"
+    return naming.template_name(doc.khoi, naming.LIST_KIND)
 
 
 def render_list_bytes(
@@ -135,9 +134,8 @@ def render_list_bytes(
 
 def list_paths(target: Path) -> tuple[Path, Path]:
     """Return where the distribution list of the document ``target`` goes (.docx, .csv)."""
-    return target.with_name(f"{target.stem}.noi-nhan.docx"), target.with_name(
-        f"{target.stem}.noi-nhan.csv"
-    )
+    docx_name, csv_name = naming.list_names(target.stem)
+    return target.with_name(docx_name), target.with_name(csv_name)
 
 
 def write_distribution_list(

@@ -9,6 +9,7 @@ written; a failure writes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,8 @@ from pipeline.compliance.check import problems as compliance_problems
 from pipeline.context.report_body import ReportContext, build_commune_context, build_report_context
 from pipeline.errors import InputError, Problem, UsageError
 from pipeline.loading.periods import PeriodInputs, is_period_folder, load_period, period_folders
-from pipeline.loading.spreadsheet import header_key
 from pipeline.models.roster import Commune
+from pipeline.naming import REPORT_KIND, file_stems, template_name
 from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
 from pipeline.reporting.communes import commune_headers
 from pipeline.templates import find_template
@@ -50,7 +51,7 @@ class PreparedPeriod:
 
 def report_template_name(khoi: str, mau: str | None = None) -> str:
     """Return the template of a report: its ``mau``, or the built-in one of its family."""
-    return mau or f"{'dang' if khoi == 'dang' else 'nha-nuoc'}-bao-cao"
+    return mau or template_name(khoi, REPORT_KIND)
 
 
 def report_file_name(inputs: PeriodInputs) -> str:
@@ -59,9 +60,11 @@ def report_file_name(inputs: PeriodInputs) -> str:
     return f"bao-cao-{kind}-{inputs.period.id}.docx"
 
 
-def commune_file_name(commune: Commune) -> str:
-    """Return a commune's report file name: "05449-phu-dinh.docx"."""
-    return f"{commune.ma}-{header_key(commune.ten).replace('_', '-')}.docx"
+def commune_file_names(communes: Sequence[Commune]) -> list[str]:
+    """Return the communes' report file names, named as a batch names its plans:
+    "xa-phu-dinh.docx" (the code appended only when two names clash)."""
+    stems = file_stems([(commune.full_name, commune.ma) for commune in communes])
+    return [f"{stem}.docx" for stem in stems]
 
 
 def _mapping(context: ReportContext) -> dict[str, Any]:
@@ -115,10 +118,11 @@ def prepare_period(
             context,
         )
     ]
-    for header in headers:
+    names = commune_file_names([header.commune for header in headers])
+    for header, file_name in zip(headers, names, strict=True):
         own = build_commune_context(header.document, records, header.commune, header.subject)
         data = render_to_bytes(template, _mapping(own))
-        path = base / COMMUNES_OUTPUT / commune_file_name(header.commune)
+        path = base / COMMUNES_OUTPUT / file_name
         documents.append(ReportDocument(path, data, template, own, header.commune))
     return PreparedPeriod(inputs, tuple(documents))
 
@@ -188,7 +192,7 @@ __all__ = [
     "ReportContext",
     "ReportDocument",
     "check_period",
-    "commune_file_name",
+    "commune_file_names",
     "prepare_period",
     "prepare_periods",
     "report_file_name",
