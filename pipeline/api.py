@@ -7,13 +7,12 @@ from Python without click.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import __version__, naming
+from pipeline import manifest, naming
 from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch
 from pipeline.batch import Progress as BatchProgress
 from pipeline.compliance import (
@@ -243,22 +242,27 @@ def build(
         write_atomic(target, data)
         digest = hashlib.sha256(data).hexdigest()
         report.documents.append(Rendered(path, Path(template.name), target, digest))
-        entry: dict[str, Any] = {
-            "input": {"path": path.as_posix(), "sha256": _sha256(path)},
-            "template": {"path": Path(template.name).name, "sha256": template.sha256},
-            "output": {"path": target.name, "sha256": digest},
-        }
-        if extra is not None:
-            entry["distribution_list"] = [
+        source = manifest.file_ref(path.as_posix(), _sha256(path))
+        companions = (
+            [
                 _write_hashed(list_path, content)
                 for list_path, content in zip(list_paths(target), extra, strict=True)
             ]
+            if extra is not None
+            else []
+        )
+        entry = manifest.entry(
+            manifest.file_ref(target.name, digest),
+            manifest.file_ref(Path(template.name).name, template.sha256),
+            source["sha256"],
+            [source],
+            distribution_list=companions,
+        )
         entries.append(entry)
     for period in periods:
         entries.extend(_write_period(period, build_dir, report.documents))
-    manifest = {"tool": "vanban", "version": __version__, "documents": entries}
-    report.manifest = build_dir / "manifest.json"
-    write_atomic(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+    report.manifest = build_dir / manifest.MANIFEST
+    manifest.write(report.manifest, manifest.document("build", entries))
     options = BatchOptions(check=check)
     for prepared in batches:
         progress = batch_progress(prepared.plan.name) if batch_progress else None

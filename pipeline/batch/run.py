@@ -131,6 +131,7 @@ class _Run:
             f"{job.slug}.docx",
             output_sha256,
             extras,
+            self.template.name,
         )
 
     def record(self, outcome: Outcome, journal: Journal) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from pipeline import manifest
 from pipeline.compliance.check import check_docx
 from pipeline.compliance.check import problems as compliance_problems
 from pipeline.context.report_body import ReportContext, build_commune_context, build_report_context
@@ -163,24 +164,26 @@ def _sha256(data: bytes) -> str:
 def write_period(prepared: PreparedPeriod, build_dir: Path) -> list[dict[str, Any]]:
     """Write a prepared period's reports under ``build_dir``; return manifest entries."""
     inputs = [
-        {"path": p.as_posix(), "sha256": _sha256(p.read_bytes())}
+        manifest.file_ref(p.as_posix(), _sha256(p.read_bytes()))
         for p in prepared.inputs.sources
         if p.is_file()
     ]
+    digest = manifest.inputs_digest(inputs)
     entries = []
     for document in prepared.documents:
         write_atomic(build_dir / document.path, document.data)
+        commune = document.commune
         entries.append(
-            {
-                "period": prepared.inputs.period.id,
-                "commune": document.commune.ma if document.commune is not None else None,
-                "input": inputs,
-                "template": {
-                    "path": Path(document.template.name).name,
-                    "sha256": document.template.sha256,
-                },
-                "output": {"path": document.path.as_posix(), "sha256": _sha256(document.data)},
-            }
+            manifest.entry(
+                manifest.file_ref(document.path.as_posix(), _sha256(document.data)),
+                manifest.file_ref(Path(document.template.name).name, document.template.sha256),
+                digest,
+                inputs,
+                commune={"code": commune.ma, "name": commune.full_name}
+                if commune is not None
+                else None,
+                period=prepared.inputs.period.id,
+            )
         )
     return entries
 
