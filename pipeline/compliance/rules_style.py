@@ -8,26 +8,10 @@ from typing import Any
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, range_text, size_text
 from pipeline.compliance.facts import case_of, heading_name, reads
 from pipeline.compliance.paras import Para
+from pipeline.models.labels import label_for
 from pipeline.profiles import common_rules, standard_rules
 
 _ALIGN_VI = {"center": "căn giữa", "left": "căn trái", "right": "căn phải", "justify": "căn đều"}
-_LABELS = {
-    "quoc_hieu": "Quốc hiệu",
-    "tieu_ngu": "Tiêu ngữ",
-    "tieu_de_dang": "Tiêu đề Đảng",
-    "co_quan_chu_quan": "Tên cơ quan chủ quản",
-    "co_quan_cap_tren": "Tên cơ quan cấp trên",
-    "co_quan_ban_hanh": "Tên cơ quan ban hành",
-    "so_ky_hieu": "Số, ký hiệu",
-    "dia_danh_ngay": "Địa danh, ngày tháng",
-    "ten_loai": "Tên loại văn bản",
-    "trich_yeu": "Trích yếu",
-    "noi_dung": "Nội dung",
-    "quyen_han": "Quyền hạn người ký",
-    "chuc_vu": "Chức vụ người ký",
-    "ho_ten": "Họ tên người ký",
-    "noi_nhan_item": "Nơi nhận (các dòng)",
-}
 _MAX = 15
 
 
@@ -104,7 +88,7 @@ def _case_issues(element: str, para: Para, spec: dict[str, Any], fmts: list[Any]
 
 
 def _issue(element: str, para: Para, expected: str, found: str) -> Issue:
-    label = _LABELS.get(element, element)
+    label = label_for(element)
     return Issue(label, para, expected, found, f"Sửa định dạng dòng “{label}”: {expected}.")
 
 
