@@ -22,12 +22,14 @@ from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]
 
 from pipeline import api
-from pipeline.batch import BatchOptions
+from pipeline.batch import BatchOptions, plan_batch
+from pipeline.batch.fill import RowPlace, commune_document
 from pipeline.compliance import CheckReport, TemplateCheck, check_docx
 from pipeline.compliance.check import RULES
 from pipeline.compliance.facts import declared
 from pipeline.rendering import PreparedTemplate
-from tests.batch_helpers import CODE, ISSUER, example_rows, make_batch, plans
+from tests.batch_helpers import CODE, ISSUER, SPEC, example_rows, make_batch, plans
+from tests.batch_helpers import EXAMPLES as BATCH_EXAMPLES
 from tests.check_helpers import mutate, rendered
 from tests.conftest import EXAMPLES, INPUTS
 from tests.test_check_corpus import CASES
@@ -93,8 +95,14 @@ def test_a_heading_not_in_capitals_from_one_commune_fails_that_commune_alone(
 
 
 def _bases() -> list[tuple[str, bytes]]:
-    """Every example, then every document of the checker's corpus."""
+    """Every example (inputs/*.yaml and the first commune of the example batch), then
+    every document of the checker's corpus."""
     out = [(name, rendered(name)) for name in EXAMPLES]
+    plan = plan_batch(BATCH_EXAMPLES / SPEC)
+    job = plan.jobs[0]
+    place = RowPlace(plan.roster.source, job.row, plan.roster.headers)
+    data, _template = api.render_bytes(commune_document(plan.data, plan.uses, job.commune, place))
+    out.append((job.slug, data))
     out += [(case.id, mutate(rendered(case.example), case.change)) for case in CASES]
     return out
 
