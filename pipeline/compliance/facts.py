@@ -24,7 +24,8 @@ The facts (each a hashable value per document):
   element (the second summary line, the fifth body paragraph…), and the family the
   layout found;
 - ``headings``: per body paragraph, the profile's heading rule its text matches;
-- ``case``: per paragraph, :func:`case_of` its text.
+- ``case``: per paragraph, :func:`case_of` its text (None for plain body text, which
+  no rule reads the case of: see :func:`cases`).
 
 The property test ``tests/test_incremental_check.py`` holds every declaration to
 ``check_docx`` on random edits to the words of every example and corpus document.
@@ -115,8 +116,9 @@ def _heading_patterns(profile_id: str) -> tuple[tuple[str, tuple[re.Pattern[str]
 def heading_name(profile_id: str, text: str) -> str | None:
     """Return the name of the profile's heading rule whose pattern ``text`` matches."""
     for name, patterns in _heading_patterns(profile_id):
-        if any(p.match(text) for p in patterns):
-            return name
+        for pattern in patterns:
+            if pattern.match(text):
+                return name
     return None
 
 
@@ -130,9 +132,11 @@ def roles(layout: Layout) -> tuple[Hashable, ...]:
     found: dict[int, tuple[str, int]] = {}
     for name in ELEMENTS:
         value = getattr(layout, name)
-        paras = value if isinstance(value, list) else [value]
-        for number, para in enumerate(p for p in paras if isinstance(p, Para)):
-            found.setdefault(id(para), (name, number))
+        if isinstance(value, list):
+            for number, para in enumerate(value):
+                found.setdefault(id(para), (name, number))
+        elif isinstance(value, Para):
+            found.setdefault(id(value), (name, 0))
     return (layout.family, *(found.get(id(para)) for para in layout.paras))
 
 
@@ -141,6 +145,20 @@ def headings(profile_id: str, layout: Layout) -> tuple[str | None, ...]:
     return tuple(heading_name(profile_id, para.text) for para in layout.body)
 
 
-def cases(layout: Layout) -> tuple[Case, ...]:
-    """Return the ``case`` fact: per paragraph, the case of its text."""
-    return tuple(case_of(para.text) for para in layout.paras)
+def cases(layout: Layout, heading_names: tuple[str | None, ...]) -> tuple[Case | None, ...]:
+    """Return the ``case`` fact: per paragraph, the case of its text when a rule can
+    read it (an element of the layout but the body and its tables, or a body paragraph
+    that reads as a heading: ``heading_names``, the ``headings`` fact); None for other
+    text, whose case no rule reads."""
+    read: set[int] = set()
+    for name in ELEMENTS:
+        if name in _PLAIN:
+            continue
+        value = getattr(layout, name)
+        read.update(id(p) for p in (value if isinstance(value, list) else [value]))
+    read.update(id(p) for p, name in zip(layout.body, heading_names, strict=True) if name)
+    return tuple(case_of(para.text) if id(para) in read else None for para in layout.paras)
+
+
+#: The elements whose case no rule reads (but that of a heading among the body's).
+_PLAIN = frozenset({"body", "body_cells"})

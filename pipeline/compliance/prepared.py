@@ -29,13 +29,14 @@ from __future__ import annotations
 
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable, Mapping
+from itertools import count
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
 from pipeline.compliance.catalogue import RuleSpec
 from pipeline.compliance.check import RULES, PreparedCheck, prepare_check, run_rule
-from pipeline.compliance.facts import Fact, cases, declared, headings, roles
+from pipeline.compliance.facts import FACTS, Fact, cases, declared, headings, roles
 from pipeline.compliance.package import (
     Package,
     PartReader,
@@ -55,7 +56,7 @@ from pipeline.compliance.words import read as read_words
 
 #: Passes kept per template (a batch's plans share one or a few sets of facts).
 _MAX_PASSES = 256
-#: Format facts kept per template, by the rendered parts with the words left out.
+#: Forms of the rendered parts (the words left out) whose markup facts are kept.
 _MAX_FORMATS = 16
 _MISSING = object()
 
@@ -74,7 +75,9 @@ class TemplateCheck:
         self._parsed: dict[str, Any] = {}
         self._resolvers: dict[tuple[Any, ...], StyleResolver] = {}
         self._passes: OrderedDict[Hashable, RuleResult] = OrderedDict()
-        self._formats: dict[Hashable, Hashable] = {}
+        #: Per form of the rendered parts without their words: its markup facts' numbers.
+        self._markup: dict[Hashable, dict[Fact, int]] = {}
+        self._numbers = {fact: _Numbers() for fact in FACTS}
         self._skeleton: Package | None = None
         self._reread: Reread | None = None
         self._root: Any = None  # the main part last checked
@@ -136,7 +139,7 @@ class TemplateCheck:
         reads = declared(rule) if rule is not None else None
         if reads is None:
             return run_rule(spec, prepared.ctx)
-        key = (spec.id, prepared.ctx.profile.id, tuple(facts.get(fact) for fact in reads))
+        key = (spec.id, prepared.ctx.profile.id, tuple(facts.number(fact) for fact in reads))
         known = self._passes.get(key)
         if known is not None:
             self._passes.move_to_end(key)
@@ -189,75 +192,119 @@ class TemplateCheck:
         self._reread = Reread.of(data, package.document, paras)
         return package, paras
 
-    def format_fact(self, prepared: PreparedCheck, masked: Hashable) -> Hashable:
-        """Return the ``format`` fact of the document: the style definitions and theme
-        fonts, and per paragraph its XML with the words left out, its table's style
-        and its cell. It follows from the rendered parts with the words left out
-        (``masked``), so it is computed once per such form."""
-        found = self._formats.get(masked)
-        if found is None:
-            ctx = prepared.ctx
-            styles = ctx.package.styles
-            own: Hashable = None
-            if styles is not None:
-                own = id(styles) if self._is_template_part(styles) else _masked_xml(styles)
-            found = (
-                own,
-                tuple(sorted(ctx.package.theme_fonts.items())),
-                tuple(
-                    (
-                        _masked_xml(para.el),
-                        ctx.resolver.table_key(para.el) if para.table is not None else (),
-                        para.cell,
-                    )
-                    for para in ctx.layout.paras
-                ),
+    def fact_number(
+        self, fact: Fact, prepared: PreparedCheck, masked: Hashable, facts: dict[Fact, Any]
+    ) -> int:
+        """Return the number of the value of ``fact`` in this document: equal numbers,
+        equal values (each value is hashed and compared once per document, not once
+        per rule). The markup facts (``sections``, ``parts``, ``format``) follow from
+        the rendered parts with the words left out (``masked``): they are computed
+        once per such form."""
+        if fact not in _MARKUP:
+            return self._numbers[fact].number(_compute(fact, prepared, facts))
+        known = self._markup.get(masked)
+        if known is None:
+            if len(self._markup) >= _MAX_FORMATS:
+                self._markup.pop(next(iter(self._markup)))
+            known = self._markup[masked] = {}
+        number = known.get(fact)
+        if number is None:
+            value = (
+                self._parts_fact(prepared) if fact == "parts" else _compute(fact, prepared, facts)
             )
-            if len(self._formats) >= _MAX_FORMATS:
-                self._formats.pop(next(iter(self._formats)))
-            self._formats[masked] = found
-        return found
+            number = known[fact] = self._numbers[fact].number(value)
+        return number
 
-    def parts_fact(self, prepared: PreparedCheck) -> Hashable:
+    def _parts_fact(self, prepared: PreparedCheck) -> Hashable:
         """Return the ``parts`` fact: each header and footer part, the template's own
-        by identity, a rendered one by its XML."""
+        by identity, a rendered one by its XML without the words."""
         return tuple(
             sorted(
-                (rid, part, id(root) if self._is_template_part(root) else etree.tostring(root))
+                (rid, part, id(root) if self._is_template_part(root) else _masked_xml(root))
                 for rid, (part, root) in prepared.ctx.package.parts.items()
             )
         )
 
 
+#: The facts that follow from the markup alone (the words left out).
+_MARKUP: frozenset[Fact] = frozenset({"sections", "parts", "format"})
+#: Values numbered per fact before the numbering starts afresh (numbers never repeat).
+_MAX_NUMBERED = 1024
+
+
+class _Numbers:
+    """Numbers the values of one fact: equal values, equal numbers; never a number
+    twice, even after forgetting old values."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[Hashable, int] = {}
+        self._next = count()
+
+    def number(self, value: Hashable) -> int:
+        found = self._numbers.get(value)
+        if found is None:
+            if len(self._numbers) >= _MAX_NUMBERED:
+                self._numbers.clear()
+            found = self._numbers[value] = next(self._next)
+        return found
+
+
+def _compute(fact: Fact, prepared: PreparedCheck, values: dict[Fact, Any]) -> Hashable:
+    """Return the value of ``fact`` in the document of ``prepared`` (``parts``: see
+    :meth:`TemplateCheck._parts_fact`); ``values`` keeps the values of this document's
+    facts computed so far (``case`` reads ``headings``)."""
+    found = values.get(fact)
+    if found is None:
+        found = values[fact] = _value(fact, prepared, values)
+    return found
+
+
+def _value(fact: Fact, prepared: PreparedCheck, values: dict[Fact, Any]) -> Hashable:
+    ctx = prepared.ctx
+    if fact == "sections":
+        body = ctx.package.body
+        return tuple(etree.tostring(s, with_tail=False) for s in body.iter(w("sectPr")))
+    if fact == "format":
+        # The style definitions and theme fonts, and per paragraph its XML with the
+        # words left out, its table's style and its cell.
+        styles = ctx.package.styles
+        return (
+            None if styles is None else _masked_xml(styles),
+            tuple(sorted(ctx.package.theme_fonts.items())),
+            tuple(
+                (
+                    _masked_xml(para.el),
+                    ctx.resolver.table_key(para.el) if para.table is not None else (),
+                    para.cell,
+                )
+                for para in ctx.layout.paras
+            ),
+        )
+    if fact == "roles":
+        return roles(ctx.layout)
+    if fact == "headings":
+        return headings(ctx.profile.id, ctx.layout)  # kept in values: ``case`` reads it
+    if fact == "case":
+        return cases(ctx.layout, values.get("headings") or headings(ctx.profile.id, ctx.layout))
+    raise ValueError(fact)
+
+
 class _Facts:
-    """The facts of one document, each computed when a rule first asks for it."""
+    """The facts of one document, each numbered when a rule first asks for it."""
 
     def __init__(self, check: TemplateCheck, prepared: PreparedCheck, masked: Hashable) -> None:
         self._check = check
         self._prepared = prepared
         self._masked = masked
-        self._found: dict[Fact, Hashable] = {}
+        self._found: dict[Fact, int] = {}
+        self._values: dict[Fact, Any] = {}
 
-    def get(self, fact: Fact) -> Hashable:
-        found = self._found.get(fact, _MISSING)
-        if found is _MISSING:
-            found = self._found[fact] = self._compute(fact)
+    def number(self, fact: Fact) -> int:
+        found = self._found.get(fact)
+        if found is None:
+            check, prepared, masked = self._check, self._prepared, self._masked
+            found = self._found[fact] = check.fact_number(fact, prepared, masked, self._values)
         return found
-
-    def _compute(self, fact: Fact) -> Hashable:
-        ctx = self._prepared.ctx
-        if fact == "sections":
-            body = ctx.package.body
-            return tuple(etree.tostring(s, with_tail=False) for s in body.iter(w("sectPr")))
-        if fact == "parts":
-            return self._check.parts_fact(self._prepared)
-        if fact == "format":
-            return self._check.format_fact(self._prepared, self._masked)
-        if fact == "roles":
-            return roles(ctx.layout)
-        if fact == "headings":
-            return headings(ctx.profile.id, ctx.layout)
-        return cases(ctx.layout)
 
 
 def _masked_xml(element: Any) -> bytes:

@@ -73,8 +73,10 @@ def style_issues(
 
 
 def _case_issues(element: str, para: Para, spec: dict[str, Any], fmts: list[Any]) -> list[Issue]:
-    case = case_of(para.text)  # all this reads of the words (facts.case)
     wanted = spec.get("case")
+    if wanted is None and not spec.get("starts_lowercase"):
+        return []
+    case = case_of(para.text)  # all this reads of the words (facts.case)
     if wanted == "upper" and not case.all_upper and not all(f.caps for f in fmts):
         return [_issue(element, para, "CHỮ IN HOA", "có chữ thường")]
     if wanted == "title" and case.lower_word:
