@@ -55,7 +55,7 @@ from pipeline.compliance.words import masked as words_masked
 from pipeline.compliance.words import read as read_words
 
 #: Passes kept per template (a batch's plans share one or a few sets of facts).
-_MAX_PASSES = 256
+_MAX_PASSES = 64
 #: Forms of the rendered parts (the words left out) whose markup facts are kept.
 _MAX_FORMATS = 16
 _MISSING = object()
@@ -229,7 +229,7 @@ class TemplateCheck:
 #: The facts that follow from the markup alone (the words left out).
 _MARKUP: frozenset[Fact] = frozenset({"sections", "parts", "format"})
 #: Values numbered per fact before the numbering starts afresh (numbers never repeat).
-_MAX_NUMBERED = 1024
+_MAX_NUMBERED = 64
 
 
 class _Numbers:
