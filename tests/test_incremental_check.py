@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]
@@ -24,6 +25,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from pipeline import api
 from pipeline.batch import BatchOptions, plan_batch
 from pipeline.batch.fill import RowPlace, commune_document
+from pipeline.cli import main
 from pipeline.compliance import CheckReport, TemplateCheck, check_docx
 from pipeline.compliance.check import RULES
 from pipeline.compliance.facts import declared
@@ -89,6 +91,8 @@ def test_a_heading_not_in_capitals_from_one_commune_fails_that_commune_alone(
         assert full.failing("error") == set(), (path.name, _findings(full))
         text = zipfile.ZipFile(path).read(DOCUMENT).decode("utf-8")
         assert BAD_ISSUER not in text
+    result = CliRunner().invoke(main, ["check", *(str(p) for p in written)])
+    assert result.exit_code == 0, result.output
 
 
 # -- random edits to the words ----------------------------------------------------------
