@@ -127,7 +127,7 @@ def run_vanban(spec: Path, out: Path, jobs: int, lists: bool) -> dict[str, Any]:
         code = int(exc.code or 0)
     seconds = time.perf_counter() - started
     manifest = json.loads((out / "ke-hoach-sap-xep" / "manifest.json").read_text("utf-8"))
-    return {"docs": len(manifest["communes"]), "seconds": seconds, "exit": code}
+    return {"docs": len(manifest["documents"]), "seconds": seconds, "exit": code}
 
 
 def child(variant: str, spec: Path, out: Path) -> None:

@@ -7,13 +7,12 @@ from Python without click.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pipeline import __version__
+from pipeline import manifest, naming
 from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch
 from pipeline.batch import Progress as BatchProgress
 from pipeline.compliance import (
@@ -149,10 +148,9 @@ def template_name(doc: OfficialDocument) -> str:
     if doc.mau:
         return doc.mau
     abbr = doc.profile.type_abbreviation(doc.loai) or ""
-    family = "dang" if doc.khoi == "dang" else "nha-nuoc"
     if doc.profile.is_letter(doc.loai):
-        return f"{family}-cong-van"
-    return f"{family}-{_TYPE_SLUGS.get(abbr, 'ke-hoach')}"
+        return naming.template_name(doc.khoi, "cong-van")
+    return naming.template_name(doc.khoi, _TYPE_SLUGS.get(abbr, "ke-hoach"))
 
 
 def context_mapping(context: Any) -> dict[str, Any]:
@@ -171,7 +169,7 @@ def render_bytes(
 
 def list_template_name(doc: OfficialDocument) -> str:
     """Return the built-in distribution-list template of a record's family."""
-    return f"{'dang' if doc.khoi == 'dang' else 'nha-nuoc'}-danh-sach-noi-nhan"
+    return naming.template_name(doc.khoi, naming.LIST_KIND)
 
 
 def render_list_bytes(
@@ -188,9 +186,8 @@ def render_list_bytes(
 
 def list_paths(target: Path) -> tuple[Path, Path]:
     """Return where the distribution list of the document ``target`` goes (.docx, .csv)."""
-    return target.with_name(f"{target.stem}.noi-nhan.docx"), target.with_name(
-        f"{target.stem}.noi-nhan.csv"
-    )
+    docx_name, csv_name = naming.list_names(target.stem)
+    return target.with_name(docx_name), target.with_name(csv_name)
 
 
 def write_distribution_list(
@@ -334,9 +331,8 @@ def build(
     for period in periods:
         report.unchanged += _unchanged(period, build_dir)
         entries.extend(_write_period(period, build_dir, report.documents))
-    manifest = {"tool": "vanban", "version": __version__, "documents": entries}
-    report.manifest = build_dir / "manifest.json"
-    write_atomic(report.manifest, json.dumps(manifest, ensure_ascii=False, indent=2).encode())
+    report.manifest = build_dir / manifest.MANIFEST
+    manifest.write(report.manifest, manifest.document("build", entries))
     options = BatchOptions(check=check)
     for prepared in batches:
         progress = batch_progress(prepared.plan.name) if batch_progress else None
@@ -369,16 +365,22 @@ def _write_documents(
         if warnings:
             report.warnings[str(target)] = list(warnings)
         report.documents.append(Rendered(path, Path(template.name), target, digest, None, warnings))
-        entry: dict[str, Any] = {
-            "input": {"path": path.as_posix(), "sha256": _sha256(path)},
-            "template": {"path": Path(template.name).name, "sha256": template.sha256},
-            "output": {"path": target.name, "sha256": digest},
-        }
-        if extra is not None:
-            entry["distribution_list"] = [
+        source = manifest.file_ref(path.as_posix(), _sha256(path))
+        companions = (
+            [
                 _write_hashed(list_path, content)
                 for list_path, content in zip(list_paths(target), extra, strict=True)
             ]
+            if extra is not None
+            else []
+        )
+        entry = manifest.entry(
+            manifest.file_ref(target.name, digest),
+            manifest.file_ref(Path(template.name).name, template.sha256),
+            source["sha256"],
+            [source],
+            distribution_list=companions,
+        )
         entries.append(entry)
     return entries
 

@@ -295,12 +295,13 @@ def test_manifest_records_version_and_every_hash_sorted_by_code(tmp_path: Path) 
     assert manifest["inputs"]["roster"]["sha256"] == sha(spec.parent / "xa-thai-nguyen.csv")
     template = find_template("dang-ke-hoach")
     assert manifest["template"] == {"path": template.name, "sha256": sha(template)}
-    codes = [entry["code"] for entry in manifest["communes"]]
+    assert (manifest["manifest_version"], manifest["kind"]) == (1, "batch")
+    codes = [entry["commune"]["code"] for entry in manifest["documents"]]
     assert codes == sorted(codes) and len(codes) == 3
-    for entry in manifest["communes"]:
+    for entry in manifest["documents"]:
         assert entry["output"]["sha256"] == sha(report.out_dir / entry["output"]["path"])
-        assert entry["template_sha256"] == sha(template)
-        assert len(entry["input_sha256"]) == 64
+        assert entry["template"] == {"path": template.name, "sha256": sha(template)}
+        assert len(entry["input"]["sha256"]) == 64
         for item in entry["distribution_list"]:
             assert item["sha256"] == sha(report.out_dir / item["path"])
     assert [(f["row"], f["code"]) for f in manifest["failed"]] == [(4, rows[3][CODE])]
@@ -308,8 +309,8 @@ def test_manifest_records_version_and_every_hash_sorted_by_code(tmp_path: Path) 
     # One line per commune and per failure, in that order; the rest indented.
     lines = (report.out_dir / "manifest.json").read_text(encoding="utf-8").splitlines()
     items = [json.loads(line.strip().rstrip(",")) for line in lines if line.startswith("    {")]
-    assert items == manifest["communes"] + manifest["failed"]
-    assert lines[:2] == ["{", '  "tool": "vanban",'] and lines[-1] == "}"
+    assert items == manifest["documents"] + manifest["failed"]
+    assert lines[:2] == ["{", '  "manifest_version": 1,'] and lines[-1] == "}"
 
 
 def test_communes_sharing_a_name_get_distinct_file_names(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def _assert_nothing_partial(out_dir: Path) -> dict[str, object]:
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
     recorded = {
         item["path"]
-        for entry in manifest["communes"]
+        for entry in manifest["documents"]
         for item in (entry["output"], *entry.get("distribution_list", ()))
     }
     for path in out_dir.glob("*.docx"):
@@ -88,7 +88,7 @@ def test_stopping_a_batch_keeps_whole_files_and_the_next_run_does_the_rest(
     assert "Đã dừng theo yêu cầu" in stderr
     manifest = _assert_nothing_partial(out / BATCH)
     assert manifest["complete"] is False
-    done = len(manifest["communes"])  # type: ignore[arg-type]
+    done = len(manifest["documents"])  # type: ignore[arg-type]
     assert 0 < done < COMMUNES
     on_disk = {p.name for p in (out / BATCH).iterdir() if p.suffix in {".docx", ".csv"}}
     assert on_disk == manifest["recorded"]  # whatever was written is recorded, nothing else
@@ -113,7 +113,7 @@ def test_a_killed_worker_fails_only_unfinished_communes_and_a_rerun_completes(
     assert process.returncode == 1, stdout + stderr
     assert "bị dừng đột ngột" in stderr
     manifest = _assert_nothing_partial(out / BATCH)
-    done = len(manifest["communes"])  # type: ignore[arg-type]
+    done = len(manifest["documents"])  # type: ignore[arg-type]
     assert manifest["complete"] is False and manifest["failed"] == []
 
     report = api.build_batch(spec, out, options=BatchOptions(check=False))

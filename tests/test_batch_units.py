@@ -188,7 +188,7 @@ def test_the_journal_writes_lines_in_bursts_and_everything_at_close(
 
     def written() -> list[str]:
         text = journal.path.read_text(encoding="utf-8")
-        return [json.loads(line)["code"] for line in text.splitlines()]
+        return [json.loads(line)["commune"]["code"] for line in text.splitlines()]
 
     journal.record(entry("1"))  # the first line is written at once: the run has begun
     assert written() == ["1"]

@@ -70,6 +70,11 @@ def _verdict(report: CheckReport) -> dict[str, tuple[str, tuple[str, ...]]]:
     }
 
 
+def _findings(report: CheckReport) -> list[tuple[str, str, str, str, str]]:
+    """Return every finding as (rule, severity, location, expected, found)."""
+    return [(f.rule_id, f.severity, str(f.location), f.expected, f.found) for f in report.findings]
+
+
 def _errors(report: CheckReport) -> set[str]:
     return {f.rule_id for f in report.findings if f.severity == "error"}
 
@@ -91,13 +96,11 @@ def test_fast_check_equals_the_full_check_on_every_example(
         parts = template.render_parts(context)
         fast = checker.check(parts, record.profile.id, name)
         full = check_docx(zip_bytes(template.members_with(parts)), record.profile.id, name)
-        assert _verdict(fast) == _verdict(full), name
-        assert [str(f.location) for f in fast.findings] == [
-            str(f.location) for f in full.findings
-        ] or _errors(fast) == _errors(full), name
-    # The 43 plans share one template and one format signature: one template evaluation.
+        assert _findings(fast) == _findings(full), name
+    # The 43 plans share one template and, rule by rule, what each declared rule reads:
+    # each passes once and is reused (a commune's own case or heading would run it again).
     batch = checkers[str(api.find_template("dang-ke-hoach", None))]
-    assert batch.template_evaluations <= 2
+    assert batch.evaluations and max(batch.evaluations.values()) <= 2, batch.evaluations
 
 
 _BROKEN = [
@@ -132,8 +135,8 @@ def test_fast_check_finds_what_a_commune_s_own_data_breaks(
     fast = checker.check(broken, record.profile.id, name)
     full = check_docx(zip_bytes(template.members_with(broken)), record.profile.id, name)
     assert rule in _failed(fast)
-    assert _errors(fast) == _errors(full)
     assert _verdict(fast) == _verdict(full)
+    assert _findings(fast) == _findings(full)
 
 
 def test_what_the_check_read_of_a_plan_s_elements_goes_with_its_tree(
@@ -157,7 +160,7 @@ def test_what_the_check_read_of_a_plan_s_elements_goes_with_its_tree(
     assert max(sizes) == sizes[0]
 
 
-def test_a_broken_template_is_evaluated_once_and_fails_every_plan(
+def test_a_broken_template_fails_every_plan_and_what_passes_is_evaluated_once(
     rendered: list[tuple[str, OfficialDocument, PreparedTemplate, dict[str, Any]]],
     tmp_path: Path,
 ) -> None:
@@ -181,8 +184,11 @@ def test_a_broken_template_is_evaluated_once_and_fails_every_plan(
         fast = checker.check(parts, record.profile.id, "x")
         full = check_docx(zip_bytes(broken.members_with(parts)), record.profile.id, "x")
         assert "MARGINS" in _errors(fast)
-        assert _errors(fast) == _errors(full)
-    assert checker.template_evaluations == 1
+        assert _findings(fast) == _findings(full)
+    # A failure is never reused (its findings may quote the words): MARGINS runs on
+    # each plan; a pass is, when what the rule reads is unchanged.
+    assert checker.evaluations["MARGINS"] == len(plans)
+    assert checker.evaluations["PAGE_A4"] == 1
 
 
 def _length(value: Length | None) -> int | None:

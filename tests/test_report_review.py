@@ -27,6 +27,7 @@ from pipeline.loading.periods import load_period
 from pipeline.loading.tabular import load_roster
 from pipeline.models.execution import TargetRule
 from pipeline.models.programme import Target
+from pipeline.reporting.run import commune_file_names
 from tests.conftest import INPUTS
 
 D = Decimal
@@ -84,12 +85,13 @@ def _text(document: Document) -> str:
 def test_every_number_in_a_commune_report_wording_is_that_communes_plan(
     built: dict[str, Path],
 ) -> None:
-    communes = {c.ma: c for c in load_roster(ROSTER)}
+    roster = list(load_roster(ROSTER))
+    communes = dict(zip(commune_file_names(roster), roster, strict=True))
     checked = 0
     for name, path in built.items():
         if "/xa/" not in name:
             continue
-        commune = communes[Path(name).stem.split("-")[0]]
+        commune = communes[Path(name).name]
         document = docx.Document(str(path))
         rows = {row[1]: row for row in _rows(document)}
         body = _text(document)
@@ -131,7 +133,7 @@ def test_the_plan_prints_its_own_value_in_the_slot(tmp_path: Path) -> None:
 def test_first_period_has_no_change_column_and_the_second_has_signed_figures(
     built: dict[str, Path],
 ) -> None:
-    for name in ("2026-H2/bao-cao-so-ket-2026-H2.docx", "2026-H2/xa/05449-phu-dinh.docx"):
+    for name in ("2026-H2/bao-cao-so-ket-2026-H2.docx", "2026-H2/xa/xa-phu-dinh.docx"):
         document = docx.Document(str(built[name]))
         assert "Không có số liệu kỳ trước" not in _text(document)
         heads = [t.rows[0].cells for t in document.tables[1:-1] if t.rows[0].cells[0].text == "TT"]
@@ -246,7 +248,7 @@ def test_reports_never_print_mechanical_figures(built: dict[str, Path]) -> None:
 
 
 def test_a_commune_report_has_the_leadership_section(built: dict[str, Path]) -> None:
-    text = _text(docx.Document(str(built["2026-H2/xa/05449-phu-dinh.docx"])))
+    text = _text(docx.Document(str(built["2026-H2/xa/xa-phu-dinh.docx"])))
     assert "1- Công tác lãnh đạo, chỉ đạo, triển khai thực hiện" in text
     assert "Ban Thường vụ Đảng uỷ xã Phú Đình đã quán triệt, triển khai thực hiện" in text
 

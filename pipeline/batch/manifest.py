@@ -17,16 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline import __version__
-from pipeline.rendering import write_atomic
+from pipeline import __version__, manifest
 
-MANIFEST = "manifest.json"
+MANIFEST = manifest.MANIFEST
 JOURNAL = ".manifest.journal"
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One commune's plan as made: its inputs' hash, the template's, and the output's."""
+    """One commune's plan as made: its inputs' hash, the template's, and the output's.
+
+    Written as an entry of the one manifest schema (:mod:`pipeline.manifest`).
+    """
 
     code: str
     name: str
@@ -36,6 +38,7 @@ class Entry:
     output: str
     output_sha256: str
     extras: tuple[tuple[str, str], ...] = ()  # (file name, sha256): the distribution list
+    template: str = ""  # the template's file name
 
     @property
     def files(self) -> tuple[tuple[str, str], ...]:
@@ -44,17 +47,13 @@ class Entry:
 
     def to_json(self) -> dict[str, Any]:
         """Return the entry as the manifest writes it."""
-        item: dict[str, Any] = {
-            "code": self.code,
-            "name": self.name,
-            "row": self.row,
-            "input_sha256": self.input_sha256,
-            "template_sha256": self.template_sha256,
-            "output": {"path": self.output, "sha256": self.output_sha256},
-        }
-        if self.extras:
-            item["distribution_list"] = [{"path": p, "sha256": h} for p, h in self.extras]
-        return item
+        return manifest.entry(
+            manifest.file_ref(self.output, self.output_sha256),
+            manifest.file_ref(self.template, self.template_sha256),
+            self.input_sha256,
+            distribution_list=[manifest.file_ref(p, h) for p, h in self.extras],
+            commune={"code": self.code, "name": self.name, "row": self.row},
+        )
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> Entry:
@@ -63,18 +62,19 @@ class Entry:
         Raises:
             KeyError, TypeError: ``item`` is not such an entry.
         """
-        output = item["output"]
+        output, template, commune = item["output"], item["template"], item["commune"]
         return cls(
-            code=str(item["code"]),
-            name=str(item["name"]),
-            row=int(item["row"]),
-            input_sha256=str(item["input_sha256"]),
-            template_sha256=str(item["template_sha256"]),
+            code=str(commune["code"]),
+            name=str(commune["name"]),
+            row=int(commune["row"]),
+            input_sha256=str(item["input"]["sha256"]),
+            template_sha256=str(template["sha256"]),
             output=str(output["path"]),
             output_sha256=str(output["sha256"]),
             extras=tuple(
                 (str(f["path"]), str(f["sha256"])) for f in item.get("distribution_list", ())
             ),
+            template=str(template["path"]),
         )
 
 
@@ -93,10 +93,10 @@ def read_previous(out_dir: Path) -> tuple[dict[str, Entry], dict[str, Any] | Non
     entries: dict[str, Entry] = {}
     combined = None
     try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("version") == __version__:
-            entries.update(_entries(manifest.get("communes", ())))
-            combined = manifest.get("combined")
+        found = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.is_current_version(found):
+            entries.update(_entries(found.get("documents", ())))
+            combined = found.get("combined")
     except (OSError, ValueError, AttributeError):
         pass
     try:
@@ -106,7 +106,7 @@ def read_previous(out_dir: Path) -> tuple[dict[str, Entry], dict[str, Any] | Non
     for line in lines:
         try:
             item = json.loads(line)
-            if item.get("version") == __version__:
+            if manifest.is_current_version(item):
                 entries.update(_entries([item]))
         except (ValueError, AttributeError):
             continue  # the last line of a killed run may be cut short
@@ -145,6 +145,8 @@ def is_current(previous: Entry | None, wanted: Entry, out_dir: Path, lists: bool
 
 #: One encoder for every line (``json.dumps`` with options makes one per call).
 _LINE_JSON = json.JSONEncoder(ensure_ascii=False)
+#: What each journal line starts with: which vanban and manifest schema wrote it.
+_JOURNAL_HEAD = {"manifest_version": manifest.SCHEMA_VERSION, "version": __version__}
 
 
 class Journal:
@@ -169,7 +171,7 @@ class Journal:
         if self._handle is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._handle = self.path.open("a", encoding="utf-8")
-        self._handle.write(_LINE_JSON.encode({"version": __version__, **entry.to_json()}) + "\n")
+        self._handle.write(_LINE_JSON.encode({**_JOURNAL_HEAD, **entry.to_json()}) + "\n")
         now = time.monotonic()
         if now - self._flushed >= self.FLUSH_EVERY:
             self._handle.flush()
@@ -191,32 +193,14 @@ def write_manifest(
     complete: bool,
 ) -> None:
     """Write the manifest atomically: communes sorted by code, failures by row."""
-    document = {
-        "tool": "vanban",
-        "version": __version__,
-        **header,
-        "complete": complete,
-        "communes": [e.to_json() for e in sorted(entries, key=lambda e: e.code)],
-        "failed": sorted(failed, key=lambda f: (f["row"], f["code"])),
-        "combined": combined,
-    }
-    write_atomic(path, _manifest_text(document).encode("utf-8"))
-
-
-#: A commune or a failure on one line (``indent`` would take the slow pure-Python encoder).
-_ITEM_JSON = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
-#: The fields whose items are written one per line.
-_LISTS = ("communes", "failed")
-
-
-def _manifest_text(document: Mapping[str, Any]) -> str:
-    """Return the manifest as JSON, indented, with one line per commune and per failure."""
-    fields = []
-    for key, value in document.items():
-        if key in _LISTS and value:
-            items = ",\n".join(f"    {_ITEM_JSON.encode(item)}" for item in value)
-            text = f"[\n{items}\n  ]"
-        else:
-            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        fields.append(f"  {_ITEM_JSON.encode(key)}: {text}")
-    return "{\n" + ",\n".join(fields) + "\n}\n"
+    manifest.write(
+        path,
+        manifest.document(
+            "batch",
+            [e.to_json() for e in sorted(entries, key=lambda e: e.code)],
+            **header,
+            complete=complete,
+            failed=sorted(failed, key=lambda f: (f["row"], f["code"])),
+            combined=combined,
+        ),
+    )

@@ -13,6 +13,7 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,13 +31,13 @@ from pipeline.batch.manifest import (
 from pipeline.batch.plan import Failure, Job, Plan
 from pipeline.batch.pool import Outcomes, StopRequest
 from pipeline.batch.worker import Outcome, Recipe
-from pipeline.rendering import write_atomic
+from pipeline.rendering import fsync_file, fsync_folder, write_atomic
 from pipeline.rendering.combine import combine_documents
 
 COMBINED = "tat-ca.docx"
-#: While plans are written, they are flushed to disk this often (seconds), so that
-#: the flush that ends a run (before the manifest) has only the last moments' left.
-FLUSH_EVERY = 1.0
+#: While plans are written, the files written since the last time are flushed to
+#: disk this often (seconds), so that what is left to flush at the end is little.
+FLUSH_EVERY = 0.25
 
 
 class Progress(Protocol):
@@ -116,6 +117,7 @@ class _Run:
     entries: dict[str, Entry] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     lost: int = 0
+    syncer: _Syncer | None = None
 
     def entry(
         self, job: Job, output_sha256: str = "", extras: tuple[tuple[str, str], ...] = ()
@@ -129,6 +131,7 @@ class _Run:
             f"{job.slug}.docx",
             output_sha256,
             extras,
+            self.template.name,
         )
 
     def record(self, outcome: Outcome, journal: Journal) -> bool:
@@ -140,6 +143,8 @@ class _Run:
             self.failures.append(Failure(job.row, job.code, job.name, outcome.problems))
             return False
         entry = self.entries[job.code] = self.entry(job, outcome.sha256, outcome.extras)
+        if self.syncer is not None:
+            self.syncer.add(name for name, _ in entry.files)
         journal.record(entry)
         return True
 
@@ -223,10 +228,8 @@ def _finish(
         else:
             (run.out_dir / COMBINED).unlink(missing_ok=True)
     report.manifest = run.out_dir / MANIFEST
-    if report.rendered and hasattr(os, "sync"):
-        # The plans were written without a flush each (write_atomic, durable=False):
-        # flush them all at once, before the manifest that records them.
-        os.sync()
+    # The plans were flushed one by one while the run went on (_Syncer); the
+    # manifest that records them is flushed with its folder (write_atomic).
     write_manifest(
         report.manifest,
         _header(run),
@@ -259,11 +262,11 @@ def _render(
     workers = options.jobs or os.cpu_count() or 1
     journal = Journal(run.out_dir)
     stream = None
-    flusher = _Flusher()
+    syncer = run.syncer = _Syncer(run.out_dir)
     try:
         with StopRequest() as stop:
             stream = Outcomes(recipe, todo, workers, lambda: stop.requested)
-            flusher.start()  # after the workers: they are forked from one thread
+            syncer.start()  # after the workers: they are forked from one thread
             if progress is not None:
                 progress.start(len(todo), report.skipped)
             finished = 0
@@ -277,7 +280,7 @@ def _render(
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
-        flusher.stop()
+        syncer.stop()
         if stream is not None:
             stream.close()  # stops the workers now, not whenever they are collected
         journal.close()
@@ -286,27 +289,47 @@ def _render(
         remove_temp_files(run.out_dir)
 
 
-class _Flusher:
-    """Flushes what the run has written to disk every :data:`FLUSH_EVERY` seconds,
-    in a thread of its own (the disk works while the plans are made)."""
+class _Syncer:
+    """Flushes each file the run has written (fsync, never a machine-wide sync), in a
+    thread of its own every :data:`FLUSH_EVERY` seconds while the plans are made;
+    at :meth:`stop`, the rest and then the folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._waiting: list[str] = []  # appended by the main thread, taken by this one
+        self.flushed = 0
+
+    def add(self, names: Iterable[str]) -> None:
+        """Flush these files of the folder (written, renamed into place) soon."""
+        with self._lock:
+            self._waiting.extend(names)
 
     def start(self) -> None:
-        if hasattr(os, "sync"):
-            self._thread = threading.Thread(target=self._run, name="vanban-flush", daemon=True)
-            self._thread.start()
+        self._thread = threading.Thread(target=self._run, name="vanban-fsync", daemon=True)
+        self._thread.start()
 
     def _run(self) -> None:
         while not self._done.wait(FLUSH_EVERY):
-            os.sync()
+            self._flush()
+
+    def _flush(self) -> None:
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+        for name in waiting:
+            fsync_file(self._folder / name)
+        self.flushed += len(waiting)
 
     def stop(self) -> None:
         self._done.set()
         if self._thread is not None:
             self._thread.join()
+            self._thread = None
+        if self._waiting or self.flushed:
+            self._flush()
+            fsync_folder(self._folder)
 
 
 def _header(run: _Run) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from pipeline.context.distribution import rows_csv
 from pipeline.context.lists import build_list_context
 from pipeline.errors import Problem, VanbanError
 from pipeline.models import OfficialDocument
+from pipeline.naming import list_names
 from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic, zip_bytes
 
 
@@ -109,9 +110,10 @@ class Renderer:
     ) -> dict[str, bytes]:
         assert self.list_template is not None
         lists = build_list_context(document, context)
+        docx_name, csv_name = list_names(slug)
         return {
-            f"{slug}.noi-nhan.docx": render_to_bytes(self.list_template, _mapping(lists)),
-            f"{slug}.noi-nhan.csv": rows_csv(lists.hang),
+            docx_name: render_to_bytes(self.list_template, _mapping(lists)),
+            csv_name: rows_csv(lists.hang),
         }
 
     def run(self, job: Job) -> Outcome:
@@ -119,7 +121,7 @@ class Renderer:
         try:
             files = self.render(job)
             # The plan itself last: once it is there, its list files are too. No fsync
-            # per file: the batch flushes once at its end (see write_atomic).
+            # here: the main process flushes each written file (see write_atomic).
             for name, data in reversed(files.items()):
                 write_atomic(self.recipe.out_dir / name, data, durable=False)
         except VanbanError as exc:

@@ -6,43 +6,37 @@ styles, theme, relationships, untagged headers and footers and ``docProps/app.xm
 the template's own. :class:`TemplateCheck` parses those once and keeps one style
 resolver (whose effective formats are memoised by the properties a paragraph or run
 carries). Each document is then read from its rendered XML, already in memory, laid
-out, and checked by the very rules of :func:`pipeline.compliance.check_docx`, in two
-groups:
+out, and checked by the very rules of :func:`pipeline.compliance.check_docx`.
 
-- the rules about what the data can change (texts of the number, date, signature and
-  Nơi nhận lines, titles and summary, body end, abolished bodies, emphasis the data
-  brings, separators measured against names…) run on every document;
-- the rules whose verdict follows from the template alone and from the formatting each
-  paragraph and run carries (:data:`TEMPLATE_RULES`: paper, margins, page numbers on
-  page 1, fonts, colour, body paragraph layout) run once per template and profile.
-  Their verdict is reused for a document whose *format signature* (every paragraph's
-  and run's properties, its table's style, whether it is body text or a heading, which
-  body paragraph follows which, the sections and the header/footer parts) holds
-  nothing that the checked document did not hold; any new formatting, and they run
-  again on that document.
-
-So a document gets the same errors as from ``check_docx``; a template that breaks a
-template rule (say, wrong margins) is found by one full evaluation and reported on
-every document made from it (with the place found in the first one).
+Each rule runs as in :func:`pipeline.compliance.check_docx`, but a rule that declares
+what it reads (``@reads(...)`` above the rule, :mod:`pipeline.compliance.facts`: the
+sections, header and footer parts, each paragraph's formatting, its element in the
+layout, whether a body paragraph reads as a heading, the case of each text) reuses its
+*pass* on a document whose declared facts all equal those of a document it passed on.
+A rule that finds something runs again on every document (its findings may quote the
+words), and a rule that declares nothing runs on every document. So a document gets
+the findings of ``check_docx`` whatever came before it: ``tests/test_incremental_check.py``
+holds every declaration to that on random edits of the words.
 
 Two shortcuts keep this cheap when only the main part is rendered: a plan whose main
 part is the last one's but for the words updates that parsed tree and re-reads only
 the paragraphs whose words changed (:class:`~pipeline.compliance.words.Reread`), and
-one whose rendered parts, with the words left out, equal a checked plan's (and whose
-paragraphs have the same roles, headings and case) reuses its template verdict without
-computing its signature.
+the ``format`` fact (each paragraph's XML without its words) is computed once per form
+of the rendered parts with the words left out.
 """
 
 from __future__ import annotations
 
+from collections import Counter, OrderedDict
 from collections.abc import Hashable, Iterable, Mapping
-from functools import lru_cache
+from itertools import count
 from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from pipeline.compliance.check import PreparedCheck, prepare_check, run_rule
-from pipeline.compliance.detect import Layout
+from pipeline.compliance.catalogue import RuleSpec
+from pipeline.compliance.check import RULES, PreparedCheck, prepare_check, run_rule
+from pipeline.compliance.facts import FACTS, Fact, cases, declared, headings, roles
 from pipeline.compliance.package import (
     Package,
     PartReader,
@@ -56,48 +50,15 @@ from pipeline.compliance.package import (
 from pipeline.compliance.paras import Para, flatten
 from pipeline.compliance.reader import StyleResolver
 from pipeline.compliance.report import CheckReport, RuleResult
-from pipeline.compliance.rules_style import heading_name
 from pipeline.compliance.words import Reread, Words
 from pipeline.compliance.words import masked as words_masked
 from pipeline.compliance.words import read as read_words
 
-#: Rules decided by the template and by what the signature records of each paragraph.
-TEMPLATE_RULES = frozenset(
-    {
-        "PAGE_A4",
-        "MARGINS",
-        "PAGE_NUM_FIRST_HIDDEN",
-        "FONT_TNR",
-        "FONT_BLACK",
-        "BODY_PARAGRAPH",
-        "ELEMENT_STYLE",
-        "SIZE_CONSISTENCY",
-        "PARTY_TITLE_NOT_BOLD",
-    }
-)
-#: The elements of a layout that ELEMENT_STYLE and its kin look at, one role each.
-_ROLES = (
-    "title",
-    "motto",
-    "superior",
-    "issuer",
-    "number",
-    "date",
-    "type_name",
-    "summary",
-    "authority",
-    "positions",
-    "name",
-    "items",
-    "label",
-)
-#: Verdicts kept per profile (a batch's plans share one or a few signatures).
-_MAX_VERDICTS = 16
+#: Passes kept per template (a batch's plans share one or a few sets of facts).
+_MAX_PASSES = 64
+#: Forms of the rendered parts (the words left out) whose markup facts are kept.
+_MAX_FORMATS = 16
 _MISSING = object()
-
-Signature = frozenset[Hashable]
-#: A paragraph, its role in the layout, whether it reads as a heading, its case.
-Fact = tuple[Para, tuple[str, bool] | None, bool | None, tuple[bool, ...] | None]
 
 
 class TemplateCheck:
@@ -113,13 +74,15 @@ class TemplateCheck:
         self._rendered = frozenset(rendered)
         self._parsed: dict[str, Any] = {}
         self._resolvers: dict[tuple[Any, ...], StyleResolver] = {}
-        self._verdicts: dict[str, list[tuple[Signature, dict[str, RuleResult]]]] = {}
-        self._exact: dict[Hashable, dict[str, RuleResult]] = {}
+        self._passes: OrderedDict[Hashable, RuleResult] = OrderedDict()
+        #: Per form of the rendered parts without their words: its markup facts' numbers.
+        self._markup: dict[Hashable, dict[Fact, int]] = {}
+        self._numbers = {fact: _Numbers() for fact in FACTS}
         self._skeleton: Package | None = None
         self._reread: Reread | None = None
         self._root: Any = None  # the main part last checked
-        #: How many times the template rules were evaluated (tests, benchmarks).
-        self.template_evaluations = 0
+        #: How many times each declared rule ran rather than reusing a pass (tests).
+        self.evaluations: Counter[str] = Counter()
 
     def _template_part(self, part: str) -> Any | None:
         root = self._parsed.get(part, _MISSING)
@@ -165,10 +128,29 @@ class TemplateCheck:
                 shared.facts.clear()
             self._root = package.document
         prepared = prepare_check(package, profile_id, self._resolver(package), paras)
-        cached = self._template_verdict(prepared, masked)
-        return prepared.report(
-            tuple(cached.get(spec.id) or run_rule(spec, prepared.ctx) for spec in prepared.specs)
-        )
+        facts = _Facts(self, prepared, masked)
+        return prepared.report(tuple(self._run(spec, prepared, facts) for spec in prepared.specs))
+
+    def _run(self, spec: RuleSpec, prepared: PreparedCheck, facts: _Facts) -> RuleResult:
+        """Return ``spec``'s result on this document: a pass reused when the rule
+        declared what it reads and all of it equals what it read of a document it
+        passed; else the rule run on this document."""
+        rule = RULES.get(spec.id)
+        reads = declared(rule) if rule is not None else None
+        if reads is None:
+            return run_rule(spec, prepared.ctx)
+        key = (spec.id, prepared.ctx.profile.id, tuple(facts.number(fact) for fact in reads))
+        known = self._passes.get(key)
+        if known is not None:
+            self._passes.move_to_end(key)
+            return known
+        self.evaluations[spec.id] += 1
+        result = run_rule(spec, prepared.ctx)
+        if result.status == "PASS":  # a finding may quote the words: never reused
+            self._passes[key] = result
+            if len(self._passes) > _MAX_PASSES:
+                self._passes.popitem(last=False)
+        return result
 
     def _package(
         self, rendered: Mapping[str, bytes], words: Mapping[str, Words], name: str
@@ -210,124 +192,122 @@ class TemplateCheck:
         self._reread = Reread.of(data, package.document, paras)
         return package, paras
 
-    def _template_verdict(
-        self, prepared: PreparedCheck, masked: tuple[tuple[str, bytes], ...]
-    ) -> dict[str, RuleResult]:
-        """Return the results of the template rules for this document: reused when its
-        format signature holds nothing new, else evaluated on it (and kept).
-
-        A document whose rendered parts are those of one already seen but for the
-        words (``masked``), with the same role, heading and case for every paragraph,
-        has that document's signature: it is found without computing it.
-        """
-        facts = self._facts(prepared)
-        exact = (prepared.ctx.profile.id, masked, tuple(fact[1:] for fact in facts))
-        found = self._exact.get(exact)
-        if found is not None:
-            return found
-        signature = self.signature(prepared, facts)
-        verdicts = self._verdicts.setdefault(prepared.ctx.profile.id, [])
-        results = next((found for known, found in verdicts if signature <= known), None)
-        if results is None:
-            self.template_evaluations += 1
-            results = {
-                spec.id: run_rule(spec, prepared.ctx)
-                for spec in prepared.specs
-                if spec.id in TEMPLATE_RULES
-            }
-            verdicts.append((signature, results))
-            del verdicts[:-_MAX_VERDICTS]
-        if len(self._exact) >= _MAX_VERDICTS:
-            self._exact.pop(next(iter(self._exact)))
-        self._exact[exact] = results
-        return results
-
-    @staticmethod
-    def _facts(prepared: PreparedCheck) -> list[Fact]:
-        """Return, per paragraph, what the template rules read of it besides its
-        formatting: its role in the layout (title, number, summary line n, body…),
-        whether its text reads as a heading, and the case of its text."""
-        ctx = prepared.ctx
-        roles = _roles(ctx.layout)
-        out = []
-        for para in ctx.layout.paras:
-            role = roles.get(id(para))
-            heading = (
-                heading_name(ctx.profile.id, para.text) is not None
-                if role == ("body", False)
-                else None
+    def fact_number(
+        self, fact: Fact, prepared: PreparedCheck, masked: Hashable, facts: dict[Fact, Any]
+    ) -> int:
+        """Return the number of the value of ``fact`` in this document: equal numbers,
+        equal values (each value is hashed and compared once per document, not once
+        per rule). The markup facts (``sections``, ``parts``, ``format``) follow from
+        the rendered parts with the words left out (``masked``): they are computed
+        once per such form."""
+        if fact not in _MARKUP:
+            return self._numbers[fact].number(_compute(fact, prepared, facts))
+        known = self._markup.get(masked)
+        if known is None:
+            if len(self._markup) >= _MAX_FORMATS:
+                self._markup.pop(next(iter(self._markup)))
+            known = self._markup[masked] = {}
+        number = known.get(fact)
+        if number is None:
+            value = (
+                self._parts_fact(prepared) if fact == "parts" else _compute(fact, prepared, facts)
             )
-            element = role is not None and role[0] in _ROLES
-            out.append((para, role, heading, _case(para.text) if heading or element else None))
-        return out
+            number = known[fact] = self._numbers[fact].number(value)
+        return number
 
-    def signature(
-        self,
-        prepared: PreparedCheck,
-        facts: list[Fact] | None = None,
-    ) -> Signature:
-        """Return everything the template rules look at in this document, but the words.
-
-        Per paragraph: its formatting (the properties of the paragraph and its runs, its
-        table's style) and :meth:`_facts`; which body paragraph follows which; the
-        sections; the header and footer parts.
-        """
-        ctx = prepared.ctx
-        keys: set[Hashable] = set()
-        previous = None
-        for para, role, heading, case in facts if facts is not None else self._facts(prepared):
-            key = (
-                _format_key(para.el),
-                ctx.resolver.table_key(para.el) if para.table is not None else (),
-                role,
-                heading,
-                case,
+    def _parts_fact(self, prepared: PreparedCheck) -> Hashable:
+        """Return the ``parts`` fact: each header and footer part, the template's own
+        by identity, a rendered one by its XML without the words."""
+        return tuple(
+            sorted(
+                (rid, part, id(root) if self._is_template_part(root) else _masked_xml(root))
+                for rid, (part, root) in prepared.ctx.package.parts.items()
             )
-            keys.add(key)
-            if role == ("body", False):
-                keys.add(("next", previous, key))
-                previous = key
-        sections = [etree.tostring(s, with_tail=False) for s in ctx.package.body.iter(w("sectPr"))]
-        keys.update(("section", index, xml) for index, xml in enumerate(sections))
-        lay = ctx.layout
-        shape = tuple(bool(getattr(lay, name)) for name in (*_ROLES, "body"))
-        keys.add(("shape", lay.family, shape, len(sections)))
-        for rid, (part, root) in ctx.package.parts.items():
-            own = id(root) if self._is_template_part(root) else etree.tostring(root)
-            keys.add(("part", rid, part, own))
-        return frozenset(keys)
+        )
 
 
-def _roles(layout: Layout) -> dict[int, tuple[str, bool]]:
-    """Return each laid-out paragraph's role: (element, whether it is not the first)."""
-    roles: dict[int, tuple[str, bool]] = {}
-    for name in (*_ROLES, "body", "body_cells"):
-        value = getattr(layout, name)
-        paras = value if isinstance(value, list) else [value]
-        for number, para in enumerate(p for p in paras if isinstance(p, Para)):
-            roles.setdefault(id(para), (name, number > 0))
-    return roles
+#: The facts that follow from the markup alone (the words left out).
+_MARKUP: frozenset[Fact] = frozenset({"sections", "parts", "format"})
+#: Values numbered per fact before the numbering starts afresh (numbers never repeat).
+_MAX_NUMBERED = 64
 
 
-def _format_key(p: Any) -> bytes:
-    """Return the XML of paragraph ``p`` with its words left out (each printing text
-    as "x", blank text as it is): every property of the paragraph and its runs."""
-    return words_masked(etree.tostring(p, with_tail=False, encoding="utf-8"))
+class _Numbers:
+    """Numbers the values of one fact: equal values, equal numbers; never a number
+    twice, even after forgetting old values."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[Hashable, int] = {}
+        self._next = count()
+
+    def number(self, value: Hashable) -> int:
+        found = self._numbers.get(value)
+        if found is None:
+            if len(self._numbers) >= _MAX_NUMBERED:
+                self._numbers.clear()
+            found = self._numbers[value] = next(self._next)
+        return found
 
 
-@lru_cache(maxsize=512)  # plans share most paragraphs; LRU lets each one's own pass
-def _case(text: str) -> tuple[bool, ...]:
-    """Return what the case rules read of ``text``: upper-case, a word starting with a
-    lower-case letter, first letter upper-case, more than three letters."""
-    letters = ""
-    for char in text:  # the first four letters are all it needs
-        if char.isalpha():
-            letters += char
-            if len(letters) > 3:
-                break
-    return (
-        text == text.upper(),
-        any(w[0].isalpha() and not w[0].isupper() for w in text.split()),
-        letters[:1].isupper(),
-        len(letters) > 3,
-    )
+def _compute(fact: Fact, prepared: PreparedCheck, values: dict[Fact, Any]) -> Hashable:
+    """Return the value of ``fact`` in the document of ``prepared`` (``parts``: see
+    :meth:`TemplateCheck._parts_fact`); ``values`` keeps the values of this document's
+    facts computed so far (``case`` reads ``headings``)."""
+    found = values.get(fact)
+    if found is None:
+        found = values[fact] = _value(fact, prepared, values)
+    return found
+
+
+def _value(fact: Fact, prepared: PreparedCheck, values: dict[Fact, Any]) -> Hashable:
+    ctx = prepared.ctx
+    if fact == "sections":
+        body = ctx.package.body
+        return tuple(etree.tostring(s, with_tail=False) for s in body.iter(w("sectPr")))
+    if fact == "format":
+        # The style definitions and theme fonts, and per paragraph its XML with the
+        # words left out, its table's style and its cell.
+        styles = ctx.package.styles
+        return (
+            None if styles is None else _masked_xml(styles),
+            tuple(sorted(ctx.package.theme_fonts.items())),
+            tuple(
+                (
+                    _masked_xml(para.el),
+                    ctx.resolver.table_key(para.el) if para.table is not None else (),
+                    para.cell,
+                )
+                for para in ctx.layout.paras
+            ),
+        )
+    if fact == "roles":
+        return roles(ctx.layout)
+    if fact == "headings":
+        return headings(ctx.profile.id, ctx.layout)  # kept in values: ``case`` reads it
+    if fact == "case":
+        return cases(ctx.layout, values.get("headings") or headings(ctx.profile.id, ctx.layout))
+    raise ValueError(fact)
+
+
+class _Facts:
+    """The facts of one document, each numbered when a rule first asks for it."""
+
+    def __init__(self, check: TemplateCheck, prepared: PreparedCheck, masked: Hashable) -> None:
+        self._check = check
+        self._prepared = prepared
+        self._masked = masked
+        self._found: dict[Fact, int] = {}
+        self._values: dict[Fact, Any] = {}
+
+    def number(self, fact: Fact) -> int:
+        found = self._found.get(fact)
+        if found is None:
+            check, prepared, masked = self._check, self._prepared, self._masked
+            found = self._found[fact] = check.fact_number(fact, prepared, masked, self._values)
+        return found
+
+
+def _masked_xml(element: Any) -> bytes:
+    """Return the XML of ``element`` with its words left out (each printing text as
+    "x", blank text as it is): every property of it and of what it holds."""
+    return words_masked(etree.tostring(element, with_tail=False, encoding="utf-8"))

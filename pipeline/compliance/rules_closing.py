@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated
+from pipeline.compliance.facts import reads
 from pipeline.compliance.paras import Para
 from pipeline.compliance.rules_style import style_issues
 
@@ -42,6 +43,7 @@ def check_sign_prefix(ctx: CheckContext) -> list[Issue]:
     return [Issue("Quyền hạn người ký", para, prefixes, para.text.split(" ")[0], hint)]
 
 
+@reads("format", "roles")
 def check_party_title(ctx: CheckContext) -> list[Issue]:
     """PARTY_TITLE_NOT_BOLD: the title line under the authority line is not bold."""
     if not ctx.layout.positions:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated
+from pipeline.compliance.facts import reads
 from pipeline.compliance.package import R_NS, w, wattr
 from pipeline.compliance.paras import Para, part_paragraphs
 from pipeline.compliance.reader import TWIPS_PER_MM
@@ -68,6 +69,7 @@ def _sections(body: Any) -> list[Section]:
     return out
 
 
+@reads("sections")
 def check_page_a4(ctx: CheckContext) -> list[Issue]:
     """PAGE_A4: every section is A4; landscape only after the first section (tables)."""
     issues = []
@@ -89,6 +91,7 @@ def check_page_a4(ctx: CheckContext) -> list[Issue]:
     return issues
 
 
+@reads("sections")
 def check_margins(ctx: CheckContext) -> list[Issue]:
     """MARGINS: each margin of each section inside the profile's range (±0.5 mm)."""
     names = {"top": "trên", "bottom": "dưới", "left": "trái", "right": "phải"}
@@ -122,6 +125,7 @@ def _field_paras(ctx: CheckContext, rid: str | None) -> Iterator[Para]:
             yield para
 
 
+@reads("sections", "parts")
 def check_first_page(ctx: CheckContext) -> list[Issue]:
     """PAGE_NUM_FIRST_HIDDEN: the header and footer shown on page 1 have no PAGE field."""
     first = sections(ctx)[0]
@@ -229,6 +233,7 @@ def font_family(name: str) -> str:
     return _STYLE_SUFFIX.sub("", name.strip()).casefold()
 
 
+@reads("sections", "parts", "format")
 def check_font(ctx: CheckContext) -> list[Issue]:
     """FONT_TNR: every printed run is in Times New Roman (styles and theme resolved)."""
     issues = []
@@ -247,6 +252,7 @@ def check_font(ctx: CheckContext) -> list[Issue]:
     return _capped(issues)
 
 
+@reads("sections", "parts", "format")
 def check_black(ctx: CheckContext) -> list[Issue]:
     """FONT_BLACK: text colour is automatic or black."""
     issues = []

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
 from typing import Any
 
 from pipeline.compliance.base import CheckContext, Issue, NotEvaluated, range_text, size_text
+from pipeline.compliance.facts import case_of, heading_name, reads
 from pipeline.compliance.metrics import text_width_mm
 from pipeline.compliance.paras import Para
-from pipeline.profiles import common_rules, get_profile, standard_rules
+from pipeline.models.labels import label_for
+from pipeline.profiles import common_rules, standard_rules
 
 _ALIGN_VI = {"center": "căn giữa", "left": "căn trái", "right": "căn phải", "justify": "căn đều"}
-_LABELS = {
-    "quoc_hieu": "Quốc hiệu",
-    "tieu_ngu": "Tiêu ngữ",
-    "tieu_de_dang": "Tiêu đề Đảng",
-    "co_quan_chu_quan": "Tên cơ quan chủ quản",
-    "co_quan_cap_tren": "Tên cơ quan cấp trên",
-    "co_quan_ban_hanh": "Tên cơ quan ban hành",
-    "so_ky_hieu": "Số, ký hiệu",
-    "dia_danh_ngay": "Địa danh, ngày tháng",
-    "ten_loai": "Tên loại văn bản",
-    "trich_yeu": "Trích yếu",
-    "noi_dung": "Nội dung",
-    "quyen_han": "Quyền hạn người ký",
-    "chuc_vu": "Chức vụ người ký",
-    "ho_ten": "Họ tên người ký",
-    "noi_nhan_item": "Nơi nhận (các dòng)",
-}
 _MAX = 15
 
 
@@ -111,45 +94,46 @@ def _one_line_left(ctx: CheckContext, para: Para, align: str, actual: str, fmts:
 
 
 def _case_issues(element: str, para: Para, spec: dict[str, Any], fmts: list[Any]) -> list[Issue]:
-    text = para.text
-    letters = [c for c in text if c.isalpha()]
-    case = spec.get("case")
-    if case == "upper" and text != text.upper() and not all(f.caps for f in fmts):
+    wanted = spec.get("case")
+    if wanted is None and not spec.get("starts_lowercase"):
+        return []
+    case = case_of(para.text)  # all this reads of the words (facts.case)
+    if wanted == "upper" and not case.all_upper and not all(f.caps for f in fmts):
         return [_issue(element, para, "CHỮ IN HOA", "có chữ thường")]
-    if case == "title" and any(w[0].isalpha() and not w[0].isupper() for w in text.split()):
-        return [_issue(element, para, "viết hoa chữ cái đầu mỗi từ", text)]
-    if case == "lower" and len(letters) > 3 and text == text.upper():
-        if element == "trich_yeu":
-            # The law writes the summary in lower case, but offices commonly type it in
-            # capitals (every one of ten real 2025 plans did): a warning that says both.
-            label = _LABELS.get(element, element)
-            return [
-                Issue(
-                    label,
-                    para,
-                    "chữ thường (không viết hoa toàn bộ)",
-                    "CHỮ IN HOA",
-                    "Thể thức quy định trích yếu viết chữ thường (chỉ viết hoa chữ đầu và tên "
-                    "riêng); nhiều cơ quan vẫn gõ chữ in hoa — nên sửa nếu không phải quy ước "
-                    "của cơ quan.",
-                    "warning",
-                )
-            ]
-        return [_issue(element, para, "chữ thường (không viết hoa toàn bộ)", "CHỮ IN HOA")]
-    if spec.get("starts_lowercase") and letters and letters[0].isupper():
+    if wanted == "title" and case.lower_word:
+        return [_issue(element, para, "viết hoa chữ cái đầu mỗi từ", para.text)]
+    if wanted == "lower" and case.long and case.all_upper:
+        capitals = _issue(element, para, "chữ thường (không viết hoa toàn bộ)", "CHỮ IN HOA")
+        return [_capital_summary(para) if element == "trich_yeu" else capitals]
+    if spec.get("starts_lowercase") and case.first_upper:
         first = para.text.split()[0]
         return [_issue(element, para, "bắt đầu bằng chữ thường", f"bắt đầu bằng “{first}”")]
     return []
 
 
+def _capital_summary(para: Para) -> Issue:
+    """The law writes the summary in lower case, but offices commonly type it in capitals
+    (every one of ten real 2025 plans did): a warning that says both."""
+    return Issue(
+        label_for("trich_yeu"),
+        para,
+        "chữ thường (không viết hoa toàn bộ)",
+        "CHỮ IN HOA",
+        "Thể thức quy định trích yếu viết chữ thường (chỉ viết hoa chữ đầu và tên riêng); "
+        "nhiều cơ quan vẫn gõ chữ in hoa — nên sửa nếu không phải quy ước của cơ quan.",
+        "warning",
+    )
+
+
 def _issue(element: str, para: Para, expected: str, found: str) -> Issue:
-    label = _LABELS.get(element, element)
+    label = label_for(element)
     return Issue(label, para, expected, found, f"Sửa định dạng dòng “{label}”: {expected}.")
 
 
 _INLINE_EMPHASIS = frozenset({"bold", "italic"})
 
 
+@reads("format", "roles", "headings", "case")
 def check_elements(ctx: CheckContext) -> list[Issue]:
     """ELEMENT_STYLE: every element found matches its size, emphasis, case and alignment."""
     issues: list[Issue] = []
@@ -169,34 +153,10 @@ def check_elements(ctx: CheckContext) -> list[Issue]:
     return issues
 
 
-@cache
-def _heading_patterns(profile_id: str) -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
-    headings = get_profile(profile_id).headings
-    return tuple(
-        (
-            name,
-            tuple(
-                re.compile(p)
-                for p in ([spec["pattern"]] if "pattern" in spec else spec.get("patterns", []))
-            ),
-        )
-        for name, spec in headings.items()
-    )
-
-
 def heading_spec(ctx: CheckContext, para: Para) -> dict[str, Any] | None:
     """Return the profile's heading rule whose pattern ``para`` matches, if any."""
     name = heading_name(ctx.profile.id, para.text)
     return dict(ctx.profile.headings[name]) if name is not None else None
-
-
-@lru_cache(maxsize=1024)  # every body paragraph of every plan: most texts come again
-def heading_name(profile_id: str, text: str) -> str | None:
-    """Return the name of the profile's heading rule whose pattern ``text`` matches."""
-    for name, patterns in _heading_patterns(profile_id):
-        if any(p.match(text) for p in patterns):
-            return name
-    return None
 
 
 def _body_sizes(ctx: CheckContext) -> list[Issue]:
@@ -214,6 +174,7 @@ def _body_sizes(ctx: CheckContext) -> list[Issue]:
     return issues[:_MAX]
 
 
+@reads("format", "roles")
 def check_size_consistency(ctx: CheckContext) -> list[Issue]:
     """SIZE_CONSISTENCY: quốc hiệu / tiêu ngữ / date sizes form one allowed set."""
     lay = ctx.layout
@@ -299,6 +260,7 @@ def _is_heading(ctx: CheckContext, para: Para) -> bool:
     )
 
 
+@reads("format", "roles", "headings", "case")  # chapter titles: capitals (see _is_heading)
 def check_body_layout(ctx: CheckContext) -> list[Issue]:
     """BODY_PARAGRAPH: body paragraphs justified, indented, spaced and line-spaced."""
     body = [p for p in ctx.layout.body if not _is_heading(ctx, p)]

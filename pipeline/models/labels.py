@@ -123,6 +123,18 @@ LABELS: dict[str, str] = {
     "loai.chi_tieu": "Chỉ tiêu (chèn)",
     "loai.nhiem_vu": "Nhiệm vụ (chèn nhóm)",
     "loai.phan_cong": "Phân công (chèn)",
+    # elements of a document the format checker names (the profiles' ``elements``);
+    # those that are also record fields (trich_yeu, noi_dung, quyen_han, chuc_vu,
+    # ho_ten, ten_loai) have their label above: one label per name.
+    "quoc_hieu": "Quốc hiệu",
+    "tieu_ngu": "Tiêu ngữ",
+    "tieu_de_dang": "Tiêu đề Đảng",
+    "co_quan_chu_quan": "Tên cơ quan chủ quản",
+    "co_quan_cap_tren": "Tên cơ quan cấp trên",
+    "co_quan_ban_hanh": "Tên cơ quan ban hành",
+    "so_ky_hieu": "Số, ký hiệu",
+    "dia_danh_ngay": "Địa danh, ngày tháng",
+    "noi_nhan_item": "Nơi nhận (các dòng)",
 }
 
 

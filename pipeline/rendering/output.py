@@ -46,14 +46,16 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     old file (or none), never a truncated one. The temporary file is in the same
     folder (``.<name>.<pid>-<n>.tmp``, created exclusively) and removed on failure.
 
-    ``durable`` also fsyncs the file before the rename, so that it survives a power
-    cut. That costs a disk flush per file (3-7 ms), more than rendering a plan, so a
-    batch passes ``durable=False`` for its thousands of plans and flushes once at the
-    end (``os.sync``) before it writes its manifest. The trade-off: after a power cut
-    in the middle of a batch, a plan renamed into place may come back empty or old on
-    some file systems; the atomic rename still means no process ever sees a partial
-    file, and the next run finds such a plan's hash differs from what the journal
-    recorded and makes it again.
+    ``durable`` also fsyncs the file before the rename and the folder after it, so
+    that the file and its name survive a power cut. A batch passes ``durable=False``
+    for its thousands of plans (a flush each would sit in every plan's time) and has
+    each written file fsynced by a thread of the main process while the run goes on
+    (:func:`fsync_file`), then the folder once (:func:`fsync_folder`), before it
+    writes its manifest durably. Only that folder's files are flushed, never the
+    machine's other file systems. After a power cut in the middle of a batch a plan
+    not yet flushed may come back empty or old; the atomic rename still means no
+    process ever sees a partial file, and the next run finds that plan's hash
+    differs from what the manifest or the journal recorded and makes it again.
     """
     tmp, fd = _open_temp(path)
     try:
@@ -70,6 +72,35 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    if durable:
+        fsync_folder(path.parent)
+
+
+def fsync_file(path: Path) -> None:
+    """Flush the file at ``path`` to disk (gone already: nothing to flush)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (the names renamed into it) to disk, where the
+    system allows a folder to be opened (not on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse to flush a folder: the files are flushed
+    finally:
+        os.close(fd)
 
 
 def _open_temp(path: Path) -> tuple[Path, int]:

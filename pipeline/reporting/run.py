@@ -9,11 +9,12 @@ written; a failure writes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from pipeline import manifest
 from pipeline.compliance.check import check_docx
 from pipeline.compliance.check import problems as compliance_problems
 from pipeline.context.report_body import ReportContext, build_commune_context, build_report_context
@@ -26,8 +27,8 @@ from pipeline.loading.periods import (
     load_period,
     period_folders,
 )
-from pipeline.loading.spreadsheet import header_key
 from pipeline.models.roster import Commune
+from pipeline.naming import REPORT_KIND, file_stems, template_name
 from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
 from pipeline.reporting.communes import commune_headers
 from pipeline.templates import find_template
@@ -84,7 +85,7 @@ def plan_bounds(inputs: PeriodInputs) -> None:
 
 def report_template_name(khoi: str, mau: str | None = None) -> str:
     """Return the template of a report: its ``mau``, or the built-in one of its family."""
-    return mau or f"{'dang' if khoi == 'dang' else 'nha-nuoc'}-bao-cao"
+    return mau or template_name(khoi, REPORT_KIND)
 
 
 _TYPE_SLUGS = {"Báo cáo": "bao-cao", "Kết luận": "ket-luan", "Thông báo": "thong-bao"}
@@ -97,9 +98,11 @@ def report_file_name(inputs: PeriodInputs) -> str:
     return f"{_TYPE_SLUGS.get(inputs.report.loai, 'bao-cao')}-{kind}-{inputs.period.id}.docx"
 
 
-def commune_file_name(commune: Commune) -> str:
-    """Return a commune's report file name: "05449-phu-dinh.docx"."""
-    return f"{commune.ma}-{header_key(commune.ten).replace('_', '-')}.docx"
+def commune_file_names(communes: Sequence[Commune]) -> list[str]:
+    """Return the communes' report file names, named as a batch names its plans:
+    "xa-phu-dinh.docx" (the code appended only when two names clash)."""
+    stems = file_stems([(commune.full_name, commune.ma) for commune in communes])
+    return [f"{stem}.docx" for stem in stems]
 
 
 def _mapping(context: ReportContext) -> dict[str, Any]:
@@ -154,12 +157,13 @@ def prepare_period(
             context,
         )
     ]
-    for header in headers:
+    names = commune_file_names([header.commune for header in headers])
+    for header, file_name in zip(headers, names, strict=True):
         own = build_commune_context(
             header.document, records, header.commune, header.subject, header.leadership
         )
         data = render_to_bytes(template, _mapping(own))
-        path = base / COMMUNES_OUTPUT / commune_file_name(header.commune)
+        path = base / COMMUNES_OUTPUT / file_name
         documents.append(ReportDocument(path, data, template, own, header.commune))
     return PreparedPeriod(inputs, tuple(documents))
 
@@ -215,24 +219,26 @@ def _sha256(data: bytes) -> str:
 def write_period(prepared: PreparedPeriod, build_dir: Path) -> list[dict[str, Any]]:
     """Write a prepared period's reports under ``build_dir``; return manifest entries."""
     inputs = [
-        {"path": p.as_posix(), "sha256": _sha256(p.read_bytes())}
+        manifest.file_ref(p.as_posix(), _sha256(p.read_bytes()))
         for p in prepared.inputs.sources
         if p.is_file()
     ]
+    digest = manifest.inputs_digest(inputs)
     entries = []
     for document in prepared.documents:
         write_atomic(build_dir / document.path, document.data)
+        commune = document.commune
         entries.append(
-            {
-                "period": prepared.inputs.period.id,
-                "commune": document.commune.ma if document.commune is not None else None,
-                "input": inputs,
-                "template": {
-                    "path": Path(document.template.name).name,
-                    "sha256": document.template.sha256,
-                },
-                "output": {"path": document.path.as_posix(), "sha256": _sha256(document.data)},
-            }
+            manifest.entry(
+                manifest.file_ref(document.path.as_posix(), _sha256(document.data)),
+                manifest.file_ref(Path(document.template.name).name, document.template.sha256),
+                digest,
+                inputs,
+                commune={"code": commune.ma, "name": commune.full_name}
+                if commune is not None
+                else None,
+                period=prepared.inputs.period.id,
+            )
         )
     return entries
 
@@ -244,7 +250,7 @@ __all__ = [
     "ReportContext",
     "ReportDocument",
     "check_period",
-    "commune_file_name",
+    "commune_file_names",
     "prepare_period",
     "prepare_periods",
     "report_file_name",
