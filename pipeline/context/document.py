@@ -10,8 +10,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from pipeline.context.appendix import AppendixHead, appendix_heads
 from pipeline.context.distribution import distribution_lines
 from pipeline.context.inline import Run, parse_inline
+from pipeline.context.notes import Footnote, FootnoteNumbers
+from pipeline.context.tables import GridTable, grid_table, text_width_twips
 from pipeline.formatting import date_line, number_line, section_label, short_date
 from pipeline.models.document import (
     AssignmentsBlock,
@@ -52,7 +55,15 @@ class BodyLine:
 
     kieu: str
     runs: tuple[Run, ...] = ()
-    bang: TableData | None = None
+    bang: TableData | GridTable | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppendixContext:
+    """An appendix: its head (title, name, caption, page start) and its body lines."""
+
+    dau: AppendixHead
+    noi_dung: tuple[BodyLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,9 @@ class DocumentContext:
     noi_nhan: tuple[str, ...]
     chu_ky: SignatureLines
     minh_hoa: tuple[str, ...] = field(default=())
+    phu_luc: tuple[AppendixContext, ...] = field(default=())
+    trang_cuoi: str = ""
+    chu_thich: tuple[Footnote, ...] = field(default=())
 
 
 def build_document_context(doc: OfficialDocument) -> DocumentContext:
@@ -89,6 +103,22 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
     profile = doc.profile
     organ = doc.co_quan
     type_abbr = profile.type_abbreviation(doc.loai) or ""
+    notes = FootnoteNumbers()
+    body = _mark_last(tuple(_Body(doc, profile).lines(doc.noi_dung, ())))
+    body = tuple(notes.line(line) for line in body)
+    heads, last = appendix_heads(doc)
+    appendices = tuple(
+        AppendixContext(
+            head,
+            tuple(
+                notes.line(line)
+                for line in _Body(doc, profile, landscape=appendix.ngang).lines(
+                    appendix.noi_dung, ()
+                )
+            ),
+        )
+        for head, appendix in zip(heads, doc.phu_luc, strict=True)
+    )
     return DocumentContext(
         the_thuc=profile.id,
         khoi=doc.khoi,
@@ -99,11 +129,14 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         ten_loai=doc.ten_loai or doc.loai.upper(),
         trich_yeu=doc.trich_yeu,
         phan_cach_trich_yeu="-----" if profile.separators.summary == "hyphens" else "",
-        noi_dung=_mark_last(tuple(_Body(doc, profile).lines(doc.noi_dung, ()))),
+        noi_dung=body,
         noi_nhan_nhan=profile.noi_nhan.label,
         noi_nhan=distribution_lines(doc.noi_nhan, profile),
         chu_ky=signature_lines(doc.chu_ky),
         minh_hoa=doc.minh_hoa,
+        phu_luc=appendices,
+        trang_cuoi=last,
+        chu_thich=tuple(notes.notes),
     )
 
 
@@ -123,9 +156,12 @@ def signature_lines(sig: Signature) -> SignatureLines:
 class _Body:
     """Walks the body blocks, numbering sections and expanding programme blocks."""
 
-    def __init__(self, doc: OfficialDocument, profile: Profile) -> None:
+    def __init__(self, doc: OfficialDocument, profile: Profile, *, landscape: bool = False) -> None:
         self.doc = doc
         self.profile = profile
+        page = 297 if landscape else 210
+        margins = profile.margins_mm
+        self.width = text_width_twips(page, (margins.left, margins.right))
         self.groups = {group.id: group for group in doc.nhiem_vu}
 
     def lines(self, blocks: Sequence[Block], path: tuple[int, ...]) -> Iterator[BodyLine]:
@@ -164,7 +200,7 @@ class _Body:
         elif isinstance(block, Bullet):
             yield BodyLine("doan", parse_inline("- " + block.gach))
         elif isinstance(block, TableBlock):
-            yield BodyLine("bang", bang=_table(block))
+            yield BodyLine("bang", bang=grid_table(block.bang, self.width))
         elif isinstance(block, TargetsBlock):
             yield from self._targets(block)
         elif isinstance(block, TasksBlock):
@@ -245,10 +281,3 @@ def _assignment_runs(assignment: Assignment) -> tuple[Run, ...]:
     deadline = short_date(assignment.thoi_han) if assignment.thoi_han else None
     meta = f"thời hạn: {deadline}" if deadline else ""
     return _with_meta(f"{assignment.don_vi}{sep}{duty}", meta)
-
-
-def _table(block: TableBlock) -> TableData:
-    table = block.bang
-    widths = table.do_rong or tuple(1 for _ in table.tieu_de)
-    total = sum(widths)
-    return TableData(table.tieu_de, table.hang, tuple(w / total for w in widths))

@@ -16,6 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from pipeline.models.blocks import Table
 from pipeline.models.common import Record, Text, VnDate
 from pipeline.models.programme import Assignment, Target, TaskGroup
 from pipeline.models.registry import Addressee, Delivery, Purpose
@@ -176,14 +177,6 @@ class Bullet(Record):
     gach: Text
 
 
-class Table(Record):
-    """A simple table: a header row and body rows of text cells."""
-
-    tieu_de: tuple[Text, ...] = Field(min_length=1)
-    hang: tuple[tuple[Text, ...], ...] = ()
-    do_rong: tuple[int, ...] | None = None
-
-
 class TableBlock(Record):
     """A table in the body."""
 
@@ -257,6 +250,22 @@ Block = Annotated[
 ]
 
 
+class Appendix(Record):
+    """An appendix after the signature, on its own page(s): "PHỤ LỤC I", its name in
+    bold, the caption "(Kèm theo …)" computed from the document, then its body.
+
+    ``so`` overrides the computed number ("I", "II"…; "" for a lone unnumbered
+    appendix), ``ngang: true`` prints it on landscape pages, ``kem_theo`` replaces
+    the computed caption.
+    """
+
+    ten: Text
+    so: str | None = None
+    ngang: bool = False
+    kem_theo: Text | None = None
+    noi_dung: tuple[Block, ...] = Field(min_length=1)
+
+
 class OfficialDocument(Record):
     """An official document (Kế hoạch, Chương trình hành động, …) as the user writes it."""
 
@@ -277,6 +286,7 @@ class OfficialDocument(Record):
     noi_dung: tuple[Block, ...] = Field(min_length=1)
     chu_ky: Signature
     noi_nhan: Distribution = Distribution()
+    phu_luc: tuple[Appendix, ...] = ()
 
     @field_validator("trich_yeu", mode="before")
     @classmethod
@@ -344,6 +354,15 @@ class OfficialDocument(Record):
                     {"id": item.id, "field": info.field_name},
                 )
             seen.add(item.id)
+        return value
+
+    @field_validator("phu_luc")
+    @classmethod
+    def _appendix_references(
+        cls, value: tuple[Appendix, ...], info: ValidationInfo
+    ) -> tuple[Appendix, ...]:
+        for appendix in value:
+            cls._references(appendix.noi_dung, info)
         return value
 
     @field_validator("noi_dung")
@@ -417,6 +436,7 @@ class OfficialDocument(Record):
 
 
 Section.model_rebuild()
+Appendix.model_rebuild()
 
 
 def _walk(blocks: tuple[Block, ...]) -> Iterator[Block]:
