@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -184,10 +185,22 @@ def render_document(
 
 
 def document_inputs(inputs_dir: Path) -> list[Path]:
-    """Return the official-document records of an inputs folder (its top-level *.yaml)."""
+    """Return the official-document records of an inputs folder: its top-level *.yaml,
+    then the records of its ``examples/`` folder (those with a top-level ``khoi:``;
+    not a batch's base record ``*.goc.yaml`` nor its spec ``*.batch.yaml``)."""
     if not inputs_dir.is_dir():
         raise UsageError([Problem(str(inputs_dir), "", "", "Không có thư mục đầu vào này.")])
-    return sorted(p for p in inputs_dir.glob("*.yaml") if not p.name.startswith("."))
+    found = sorted(p for p in inputs_dir.glob("*.yaml") if not p.name.startswith("."))
+    return found + sorted(
+        p
+        for p in (inputs_dir / "examples").glob("*.yaml")
+        if not p.name.startswith(".")
+        and not p.name.endswith((".goc.yaml", ".batch.yaml"))
+        and _EXAMPLE_RECORD.search(p.read_text(encoding="utf-8", errors="replace"))
+    )
+
+
+_EXAMPLE_RECORD = re.compile(r"^khoi:", re.MULTILINE)
 
 
 def _write_hashed(path: Path, data: bytes) -> dict[str, str]:
