@@ -22,12 +22,25 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from pipeline.api import render_bytes
+from pipeline.batch import plan_batch
+from pipeline.batch.fill import RowPlace, commune_document
 from pipeline.cli import main
 from pipeline.compliance import StyleResolver
 from pipeline.context.appendix import caption, organ_name
 from pipeline.context.tables import grid_table, vn_number
 from pipeline.loading import load_document
 from pipeline.models.blocks import Table as TableModel
+from tests.batch_helpers import (
+    AFTER,
+    BATCH,
+    BEFORE,
+    ISSUER,
+    QUOTA,
+    REDUCTION,
+    example_rows,
+    make_batch,
+    plans,
+)
 from tests.conftest import INPUTS
 
 EXAMPLE = INPUTS / "examples" / "ke-hoach-phu-luc.yaml"
@@ -327,3 +340,60 @@ def test_bad_table_is_a_validation_problem_and_nothing_is_written(
     assert result.exit_code == 2
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["bang-sai.yaml"]
+
+
+# -- a batch fills an appendix per commune ---------------------------------------------
+
+_COMMUNE_APPENDIX = """
+phu_luc:
+  - ten: CHỈ TIÊU SẮP XẾP CỦA {{ xa.ban_hanh }}
+    ngang: true
+    noi_dung:
+      - bang:
+          tieu_de:
+            - [{o: Chỉ tiêu, gop_hang: 2}, {o: Số lượng, gop_cot: 2}]
+            - [Trước, Sau]
+          hang:
+            - ["Thôn, tổ dân phố", "{{ xa.thon_truoc }}", "{{ xa.thon_sau }}"]
+            - [Biên chế, "{{ xa.bien_che }}", "{{ xa.bien_che_sau }}"]
+            - {kieu: tong, o: ["**Cộng**", {tinh: tong}, {tinh: tong}]}
+"""
+
+
+def test_a_batch_fills_an_appendix_per_commune(tmp_path: Path) -> None:
+    rows = example_rows()[:3]
+    spec = make_batch(tmp_path / "dot", rows)
+    base = spec.parent / "ke-hoach-sap-xep.goc.yaml"
+    base.write_text(base.read_text(encoding="utf-8") + _COMMUNE_APPENDIX, encoding="utf-8")
+    out = tmp_path / "ra"
+    result = CliRunner().invoke(main, ["batch", str(spec), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    made = plans(out / BATCH)
+    assert len(made) == 2
+    documents = {path: docx.Document(str(path)) for path in made}
+    for row in rows[1:]:
+        title = f"CHỈ TIÊU SẮP XẾP CỦA {row[ISSUER]}"
+        (document,) = [d for d in documents.values() if any(p.text == title for p in d.paragraphs)]
+        assert document.sections[-1].orientation == WD_ORIENT.LANDSCAPE
+        table = _table_with(document, "Biên chế")
+        before, after = int(row[BEFORE]), int(row[AFTER])
+        quota, reduction = int(row[QUOTA]), int(row[REDUCTION])
+        assert [c.text for c in table.rows[2].cells] == [
+            "Thôn, tổ dân phố",
+            str(before),
+            str(after),
+        ]
+        assert [c.text for c in table.rows[-1].cells] == [
+            "Cộng",
+            vn_number(before + quota),
+            vn_number(after + quota - reduction),
+        ]
+    # The batch's fast path writes what rendering the commune's record alone writes.
+    plan = plan_batch(spec)
+    for job in plan.jobs:
+        path = out / BATCH / f"{job.slug}.docx"
+        place = RowPlace(plan.roster.source, job.row, plan.roster.headers)
+        record = commune_document(plan.data, plan.uses, job.commune, place)
+        alone, _ = render_bytes(record)
+        with zipfile.ZipFile(io.BytesIO(alone)) as a, zipfile.ZipFile(path) as b:
+            assert a.read("word/document.xml") == b.read("word/document.xml")
