@@ -22,6 +22,10 @@ EXAMPLES = {
     "ke-hoach-dang-uy-xa": "party_hd05_2026",
     "ke-hoach-ubnd-xa": "state_nd30_2020",
 }
+#: Records of inputs/examples/ (built by ``make build`` too), with their profiles.
+RECORD_EXAMPLES = {
+    "ke-hoach-phu-luc": "state_nd30_2020",
+}
 
 
 @pytest.fixture(scope="session")

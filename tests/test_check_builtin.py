@@ -19,7 +19,7 @@ from pipeline.loading import load_document
 from pipeline.rendering import PreparedTemplate, render_to_bytes
 from pipeline.templates import builtin_dir
 from tests.check_helpers import q, rendered
-from tests.conftest import EXAMPLES, INPUTS
+from tests.conftest import EXAMPLES, INPUTS, RECORD_EXAMPLES
 
 PLAN_TEMPLATES = [spec for spec in BUILTIN if spec.kind == "plan"]
 
@@ -80,7 +80,8 @@ def test_profile_is_guessed_from_the_document(example: str, profile_id: str) -> 
 def test_build_checks_every_output(tmp_path: Path) -> None:
     report = api.build(INPUTS, tmp_path / "build", lists=False)
     top = {d.output.name for d in report.documents if d.output.parent == tmp_path / "build"}
-    assert top == {f"{e}.docx" for e in EXAMPLES}  # the period reports are under periods/
+    expected = {f"{e}.docx" for e in (*EXAMPLES, *RECORD_EXAMPLES)}
+    assert top == expected  # the period reports are under periods/
 
 
 def _broken_template_dir(tmp_path: Path) -> Path:
