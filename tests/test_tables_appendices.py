@@ -28,8 +28,10 @@ from pipeline.cli import main
 from pipeline.compliance import StyleResolver
 from pipeline.context.appendix import caption, organ_name
 from pipeline.context.tables import grid_table, vn_number
+from pipeline.errors import TemplateProblem
 from pipeline.loading import load_document
 from pipeline.models.blocks import Table as TableModel
+from pipeline.templates import builtin_dir
 from tests.batch_helpers import (
     AFTER,
     BATCH,
@@ -397,3 +399,20 @@ def test_a_batch_fills_an_appendix_per_commune(tmp_path: Path) -> None:
         alone, _ = render_bytes(record)
         with zipfile.ZipFile(io.BytesIO(alone)) as a, zipfile.ZipFile(path) as b:
             assert a.read("word/document.xml") == b.read("word/document.xml")
+
+
+def test_a_template_without_the_appendix_loop_says_so(tmp_path: Path) -> None:
+    """A template exported before appendices existed: a problem, not a silent loss."""
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    template = docx.Document(str(builtin_dir() / "nha-nuoc-ke-hoach.docx"))
+    paragraphs = template.element.body.findall(f"{W}p")
+    start = next(i for i, p in enumerate(paragraphs) if "for a in phu_luc" in _text(p))
+    for paragraph in paragraphs[start:]:  # the loop and its section breaks
+        paragraph.getparent().remove(paragraph)
+    template.save(str(folder / "nha-nuoc-ke-hoach.docx"))
+    with pytest.raises(TemplateProblem) as caught:
+        render_bytes(load_document(EXAMPLE), folder)
+    (problem,) = caught.value.problems
+    assert "mẫu không có chỗ đặt phụ lục" in problem.message
+    assert "vanban templates export" in problem.message

@@ -260,9 +260,7 @@ def _is_unit_line(ctx: CheckContext, para: Para) -> bool:
 
 def check_body_layout(ctx: CheckContext) -> list[Issue]:
     """BODY_PARAGRAPH: body paragraphs justified, indented, spaced and line-spaced."""
-    body = [
-        p for p in ctx.layout.body if not _is_heading(ctx, p) and not _is_unit_line(ctx, p)
-    ]
+    body = [p for p in ctx.layout.body if not _is_heading(ctx, p) and not _is_unit_line(ctx, p)]
     if not body:
         raise NotEvaluated("Không thấy đoạn nội dung nào.")
     issues = []

@@ -89,7 +89,9 @@ def last_section(xml: str, layout: str) -> str:
     "ngang" (landscape) or "doc" (portrait); both drop the separate first page,
     which belongs to the document's first section only."""
     match = _BODY_SECT.search(xml)
-    if match is None:
+    if match is None or xml.count("<w:sectPr", 0, match.start()) == 0:
+        # One section only: the template placed no section break (an older template
+        # without the appendices' loop), so the document keeps its own layout.
         return xml
     sect = match.group(0).replace("<w:titlePg/>", "")
     if layout == "ngang":

@@ -155,6 +155,19 @@ class PreparedTemplate:
             TemplateProblem: the template names data that ``context`` lacks, or reaches
                 for something the sandbox forbids.
         """
+        if context.get("phu_luc") and not any("phu_luc" in part.source for part in self.parts):
+            raise TemplateProblem(
+                [
+                    Problem(
+                        self.name,
+                        "word/document.xml",
+                        "",
+                        "Hồ sơ có phụ lục (phu_luc) nhưng mẫu không có chỗ đặt phụ lục: mẫu "
+                        "được lấy ra trước khi vanban có phụ lục. Lấy lại mẫu mới bằng lệnh "
+                        "vanban templates export rồi sửa lại, hoặc bỏ phu_luc khỏi hồ sơ.",
+                    )
+                ]
+            )
         rendered = {part.name: self._render_part(part, context) for part in self.parts}
         out = {name: xml.encode("utf-8") for name, xml in rendered.items()}
         main = "word/document.xml"
