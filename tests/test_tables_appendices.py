@@ -133,10 +133,39 @@ def test_draft_caption_leaves_number_and_day_blank(tmp_path: Path) -> None:
     )
 
 
-def test_party_caption_and_organ_name() -> None:
-    doc = load_document(INPUTS / "ke-hoach-dang-uy-xa.yaml")
-    assert organ_name(doc).startswith("Đảng ")
-    assert ", ngày " in caption(doc) and caption(doc).startswith("(Kèm theo Kế hoạch số ")
+_PARTY_APPENDIX = """
+phu_luc:
+  - ten: DANH SÁCH CHI BỘ^[Theo Quyết định số 12-QĐ/ĐU ngày 02/01/2026.]
+    noi_dung:
+      - bang:
+          tieu_de: [STT, Chi bộ, Số đảng viên]
+          hang:
+            - [1, Chi bộ thôn Đông, 45]
+            - [2, Chi bộ thôn Tây, 1032]
+            - {kieu: tong, o: ["", "**Cộng**", {tinh: tong}]}
+"""
+
+
+def test_party_appendix_caption_and_footnote_in_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "dang.yaml"
+    source = (INPUTS / "ke-hoach-dang-uy-xa.yaml").read_text(encoding="utf-8")
+    path.write_text(source + _PARTY_APPENDIX, encoding="utf-8")
+    record = load_document(path)
+    assert organ_name(record) == "Đảng uỷ xã Phú Đình"
+    data, _ = render_bytes(record)
+    document = docx.Document(io.BytesIO(data))
+    body = _body_elements(document)
+    title = next(i for i, el in enumerate(body) if _text(el) == "PHỤ LỤC")  # the only one
+    assert _text(body[title + 1]) == "DANH SÁCH CHI BỘ"
+    refs = body[title + 1].findall(f".//{W}footnoteReference")
+    assert [r.get(f"{W}id") for r in refs] == ["1"]
+    assert _text(body[title + 2]) == (
+        "(Kèm theo Kế hoạch số 12-KH/ĐU, ngày 15/09/2026 của Đảng uỷ xã Phú Đình)"
+    )
+    table = _table_with(document, "Chi bộ thôn Tây")
+    assert [c.text for c in table.rows[-1].cells] == ["", "Cộng", "1.077"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "Theo Quyết định số 12-QĐ/ĐU" in archive.read("word/footnotes.xml").decode()
 
 
 # -- tables -----------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def appendix_block(document: Document, profile: Profile) -> None:
         _section_break(document, kind)
     _para(document, "VB Noi dung", "{%p endif %}")
     _para(document, "VB Phu luc", "{{ a.dau.tieu_de }}")
-    _para(document, "VB Phu luc ten", "{{ a.dau.ten }}")
+    _para(document, "VB Phu luc ten", "{{r a.dau.ten|runs }}")
     _para(document, "VB Phu luc kem theo", "{{ a.dau.kem_theo }}")
     body_block(document, source="a.noi_dung")
     _para(document, "VB Noi dung", "{%p endfor %}")

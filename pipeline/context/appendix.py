@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.context.inline import Run, parse_inline
 from pipeline.formatting import DRAFT_GAP, number_line, roman
 from pipeline.models.document import Appendix, OfficialDocument
 
@@ -27,7 +28,7 @@ class AppendixHead:
     """
 
     tieu_de: str
-    ten: str
+    ten: tuple[Run, ...]
     kem_theo: str
     ngat: str
     ngang: bool
@@ -53,7 +54,7 @@ def appendix_heads(doc: OfficialDocument) -> tuple[tuple[AppendixHead, ...], str
         heads.append(
             AppendixHead(
                 _title(appendix, index, len(doc.phu_luc)),
-                appendix.ten,
+                parse_inline(appendix.ten),
                 appendix.kem_theo or caption(doc),
                 ngat,
                 appendix.ngang,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.context.appendix import AppendixHead, appendix_heads
 from pipeline.context.distribution import distribution_lines
@@ -109,7 +109,7 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
     heads, last = appendix_heads(doc)
     appendices = tuple(
         AppendixContext(
-            head,
+            replace(head, ten=notes.runs(head.ten)),
             tuple(
                 notes.line(line)
                 for line in _Body(doc, profile, landscape=appendix.ngang).lines(
