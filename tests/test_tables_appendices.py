@@ -445,3 +445,22 @@ def test_a_template_without_the_appendix_loop_says_so(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert "mẫu không có chỗ đặt phụ lục" in problem.message
     assert "vanban templates export" in problem.message
+
+
+def test_portrait_appendix_after_a_landscape_one(tmp_path: Path) -> None:
+    path = tmp_path / "ba-phu-luc.yaml"
+    third = "  - ten: DANH SÁCH THÔN\n    noi_dung:\n      - doan: Thôn Đông, thôn Tây.\n"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8") + third, encoding="utf-8")
+    data, _ = render_bytes(load_document(path))
+    document = docx.Document(io.BytesIO(data))
+    layout = [(s.orientation, s.different_first_page_header_footer) for s in document.sections]
+    assert layout == [
+        (WD_ORIENT.PORTRAIT, True),
+        (WD_ORIENT.LANDSCAPE, False),
+        (WD_ORIENT.PORTRAIT, False),
+    ]
+    body = _body_elements(document)
+    breaks = [i for i, el in enumerate(body) if el.find(f"{W}pPr/{W}sectPr") is not None]
+    titles = [i for i, el in enumerate(body) if _text(el).startswith("PHỤ LỤC")]
+    assert [_text(body[i]) for i in titles] == ["PHỤ LỤC I", "PHỤ LỤC II", "PHỤ LỤC III"]
+    assert breaks == [titles[1] - 1, titles[2] - 1]
