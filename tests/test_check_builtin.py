@@ -86,7 +86,8 @@ def test_profile_is_guessed_from_the_document(example: str, profile_id: str) -> 
 def test_build_checks_every_output(tmp_path: Path) -> None:
     report = api.build(INPUTS, tmp_path / "build", lists=False)
     top = {d.output.name for d in report.documents if d.output.parent == tmp_path / "build"}
-    assert top == {f"{e}.docx" for e in EXAMPLES}  # the period reports are under periods/
+    expected = {f"{e}.docx" for e in EXAMPLES}
+    assert top == expected  # the period reports are under periods/
 
 
 def _broken_template_dir(tmp_path: Path) -> Path:

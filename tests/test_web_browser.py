@@ -149,10 +149,11 @@ def _fill_state_plan(browser: Any, url: str) -> None:
     _button(browser, "noi_dung", "Thêm nội dung").click()
     kind = browser.find_elements(By.CSS_SELECTOR, '[data-path="noi_dung"] select.kind')[1]
     _select(kind, "Bảng")
-    _button(browser, "noi_dung.1.bang.tieu_de", "Thêm dòng tiêu đề bảng").click()
-    _type(browser, "noi_dung.1.bang.tieu_de.0", "STT")
-    _button(browser, "noi_dung.1.bang.tieu_de", "Thêm dòng tiêu đề bảng").click()
-    _type(browser, "noi_dung.1.bang.tieu_de.1", "Việc cần làm")
+    # The header and the rows are grids (a row is the list of its cells).
+    _button(browser, "noi_dung.1.bang.tieu_de", "Thêm hàng").click()
+    head = browser.find_elements(By.CSS_SELECTOR, '[data-path="noi_dung.1.bang.tieu_de"] input')
+    head[0].send_keys("STT")
+    head[1].send_keys("Việc cần làm")
     _button(browser, "noi_dung.1.bang.hang", "Thêm hàng").click()
     cells = browser.find_elements(By.CSS_SELECTOR, '[data-path="noi_dung.1.bang.hang"] input')
     cells[0].send_keys("1")

@@ -176,10 +176,14 @@ def _title_block(document: Document) -> None:
     _para(document, "VB Phan cach", "{%p endif %}")
 
 
-def body_block(document: Document, extra: Callable[[Document], None] | None = None) -> None:
-    """Add the loop over ``noi_dung``: one branch per kind of line (headings, the last
-    paragraph, tables, body text). ``extra`` adds more ``{%p elif %}`` branches."""
-    _para(document, "VB Noi dung", "{%p for b in noi_dung %}")
+def body_block(
+    document: Document,
+    extra: Callable[[Document], None] | None = None,
+    source: str = "noi_dung",
+) -> None:
+    """Add the loop over ``source`` (``noi_dung``): one branch per kind of line (headings,
+    the last paragraph, tables, body text). ``extra`` adds more ``{%p elif %}`` branches."""
+    _para(document, "VB Noi dung", f"{{%p for b in {source} %}}")
     for level in (1, 2, 3, 4):
         keyword = "if" if level == 1 else "elif"
         _para(document, "VB Noi dung", f"{{%p {keyword} b.kieu == 'muc{level}' %}}")
@@ -329,11 +333,14 @@ def build_template(spec: TemplateSpec) -> bytes:
         report_body_block(document, profile)
         _closing_block(document, profile)
     else:
+        from pipeline.authoring.appendix import appendix_block  # it imports this module
+
         _header_block(document, profile)
         _title_block(document)
         _addressee_block(document)
         body_block(document)
         _closing_block(document, profile)
+        appendix_block(document, profile)
     props = document.core_properties
     props.title = f"Mẫu vanban: {spec.title}"
     props.author = props.last_modified_by = "vanban"

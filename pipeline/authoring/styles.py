@@ -133,29 +133,34 @@ def add_styles(document: Document, profile: Profile) -> None:
     """Add the profile's paragraph styles (and Times New Roman defaults) to ``document``."""
     _defaults(document, profile)
     for spec in style_specs(profile):
-        style = document.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = document.styles["Normal"]
-        style.quick_style = True
-        font = style.font
-        font.name = FONT
-        font.size = Pt(spec.size)
-        font.bold = spec.bold
-        font.italic = spec.italic
-        font.underline = spec.underline
-        set_fonts(style.element.get_or_add_rPr())
-        fmt = style.paragraph_format
-        fmt.alignment = spec.align
-        fmt.space_before = Pt(spec.space_before)
-        fmt.space_after = Pt(spec.space_after)
-        fmt.first_line_indent = Mm(profile.body.first_line_indent_mm) if spec.body else Mm(0)
-        fmt.widow_control = True
-        fmt.keep_with_next = spec.keep_with_next
-        if spec.left_indent:
-            fmt.left_indent = Mm(spec.left_indent)
-        if spec.body and profile.body.line_spacing.rule == "exact":
-            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            fmt.line_spacing = Pt(profile.body.line_spacing.value)
-        elif spec.body:
-            fmt.line_spacing = profile.body.line_spacing.value
-        else:
-            fmt.line_spacing = 1.0
+        add_style(document, profile, spec)
+
+
+def add_style(document: Document, profile: Profile, spec: StyleSpec) -> None:
+    """Add the paragraph style ``spec`` (based on Normal, Times New Roman) to ``document``."""
+    style = document.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    style.quick_style = True
+    font = style.font
+    font.name = FONT
+    font.size = Pt(spec.size)
+    font.bold = spec.bold
+    font.italic = spec.italic
+    font.underline = spec.underline
+    set_fonts(style.element.get_or_add_rPr())
+    fmt = style.paragraph_format
+    fmt.alignment = spec.align
+    fmt.space_before = Pt(spec.space_before)
+    fmt.space_after = Pt(spec.space_after)
+    fmt.first_line_indent = Mm(profile.body.first_line_indent_mm) if spec.body else Mm(0)
+    fmt.widow_control = True
+    fmt.keep_with_next = spec.keep_with_next
+    if spec.left_indent:
+        fmt.left_indent = Mm(spec.left_indent)
+    if spec.body and profile.body.line_spacing.rule == "exact":
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(profile.body.line_spacing.value)
+    elif spec.body:
+        fmt.line_spacing = profile.body.line_spacing.value
+    else:
+        fmt.line_spacing = 1.0

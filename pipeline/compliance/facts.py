@@ -24,8 +24,8 @@ The facts (each a hashable value per document):
   element (the second summary line, the fifth body paragraph…), and the family the
   layout found;
 - ``headings``: per body paragraph, the profile's heading rule its text matches;
-- ``case``: per paragraph, :func:`case_of` its text (None for plain body text, which
-  no rule reads the case of: see :func:`cases`).
+- ``case``: per paragraph, :func:`case_of` its text (None for the text of table cells
+  in the body, which no rule reads the case of: see :func:`cases`).
 
 The property test ``tests/test_incremental_check.py`` holds every declaration to
 ``check_docx`` on random edits to the words of every example and corpus document.
@@ -160,5 +160,6 @@ def cases(layout: Layout, heading_names: tuple[str | None, ...]) -> tuple[Case |
     return tuple(case_of(para.text) if id(para) in read else None for para in layout.paras)
 
 
-#: The elements whose case no rule reads (but that of a heading among the body's).
-_PLAIN = frozenset({"body", "body_cells"})
+#: The elements whose case no rule reads. Body paragraphs are read: a bold, centred
+#: line in capitals is a chapter title, not body text (rules_style._is_heading).
+_PLAIN = frozenset({"body_cells"})

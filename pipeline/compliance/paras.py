@@ -142,8 +142,9 @@ def _part_label(part: str) -> str:
 
 
 def text_width(body: Any) -> float:
-    """Return the width of the text block of the body's last section, in mm."""
-    sect = body.find(w("sectPr"))
+    """Return the width of the text block of the document's first section, in mm (the
+    one holding the header, the title and the body; a landscape appendix may follow)."""
+    sect = next(body.iter(w("sectPr")), None)
     size = sect.find(w("pgSz")) if sect is not None else None
     margins = sect.find(w("pgMar")) if sect is not None else None
     if size is None or margins is None:

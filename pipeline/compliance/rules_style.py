@@ -260,10 +260,21 @@ def _is_heading(ctx: CheckContext, para: Para) -> bool:
     )
 
 
+def _is_unit_line(ctx: CheckContext, para: Para) -> bool:
+    """Return True for a table's unit line ("Đơn vị tính: …"): right-aligned, right
+    above the table. It is part of the table, not a body paragraph."""
+    following = para.el.getnext()
+    return (
+        following is not None
+        and following.tag.endswith("}tbl")
+        and ctx.resolver.paragraph_format(para.el).align == "right"
+    )
+
+
 @reads("format", "roles", "headings", "case")  # chapter titles: capitals (see _is_heading)
 def check_body_layout(ctx: CheckContext) -> list[Issue]:
     """BODY_PARAGRAPH: body paragraphs justified, indented, spaced and line-spaced."""
-    body = [p for p in ctx.layout.body if not _is_heading(ctx, p)]
+    body = [p for p in ctx.layout.body if not _is_heading(ctx, p) and not _is_unit_line(ctx, p)]
     if not body:
         raise NotEvaluated("Không thấy đoạn nội dung nào.")
     issues = []

@@ -10,8 +10,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from pipeline.context.appendix import AppendixHead, appendix_heads
 from pipeline.context.distribution import distribution_lines, distribution_runs, plain_lines
 from pipeline.context.inline import Run, parse_inline
+from pipeline.context.notes import Footnote, FootnoteNumbers
+from pipeline.context.tables import GridTable, grid_table, text_width_twips
 from pipeline.context.targets import target_wording
 from pipeline.formatting import (
     NumberingStyle,
@@ -63,7 +66,15 @@ class BodyLine:
 
     kieu: str
     runs: tuple[Run, ...] = ()
-    bang: TableData | None = None
+    bang: TableData | GridTable | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppendixContext:
+    """An appendix: its head (title, name, caption, page start) and its body lines."""
+
+    dau: AppendixHead
+    noi_dung: tuple[BodyLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +130,9 @@ class DocumentContext:
     #: A joint document's signature blocks, side by side, left to right (the co-signers,
     #: then ``chu_ky``, the lead body, on the right); empty for one signer.
     lien_tich: tuple[SignatureLines, ...] = ()
+    phu_luc: tuple[AppendixContext, ...] = field(default=())
+    trang_cuoi: str = ""
+    chu_thich: tuple[Footnote, ...] = field(default=())
 
 
 def build_document_context(doc: OfficialDocument) -> DocumentContext:
@@ -127,6 +141,28 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
     organ = doc.co_quan
     type_abbr = profile.type_abbreviation(doc.loai) or ""
     distribution = distribution_lines(doc.noi_nhan, profile)
+    notes = FootnoteNumbers()
+    body = _mark_last(
+        (
+            *_Body(doc, profile).lines(doc.noi_dung, _Level(doc.cap_dau or "I.")),
+            *(BodyLine("doan", parse_inline(note)) for note in doc.ghi_chu_cuoi),
+        ),
+        profile.body.end_marker,
+    )
+    body = tuple(notes.line(line) for line in body)
+    heads, last = appendix_heads(doc)
+    appendices = tuple(
+        AppendixContext(
+            replace(head, ten=notes.runs(head.ten)),
+            tuple(
+                notes.line(line)
+                for line in _Body(doc, profile, landscape=appendix.ngang).lines(
+                    appendix.noi_dung, _Level(doc.cap_dau or "I.")
+                )
+            ),
+        )
+        for head, appendix in zip(heads, doc.phu_luc, strict=True)
+    )
     return DocumentContext(
         the_thuc=profile.id,
         khoi=doc.khoi,
@@ -139,13 +175,7 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         if profile.is_letter(doc.loai)
         else doc.trich_yeu,
         phan_cach_trich_yeu="-----" if profile.separators.summary == "hyphens" else "",
-        noi_dung=_mark_last(
-            (
-                *_Body(doc, profile).lines(doc.noi_dung, _Level(doc.cap_dau or "I.")),
-                *(BodyLine("doan", parse_inline(note)) for note in doc.ghi_chu_cuoi),
-            ),
-            profile.body.end_marker,
-        ),
+        noi_dung=body,
         noi_nhan_nhan=profile.noi_nhan.label,
         noi_nhan=plain_lines(distribution),
         noi_nhan_dong=distribution_runs(distribution),
@@ -158,6 +188,9 @@ def build_document_context(doc: OfficialDocument) -> DocumentContext:
         if doc.lien_tich
         else (),
         minh_hoa=doc.minh_hoa,
+        phu_luc=appendices,
+        trang_cuoi=last,
+        chu_thich=tuple(notes.notes),
     )
 
 
@@ -267,10 +300,13 @@ class _Body:
     (``cap_duoi``) and any item may state its label by hand (``so``).
     """
 
-    def __init__(self, doc: OfficialDocument, profile: Profile) -> None:
+    def __init__(self, doc: OfficialDocument, profile: Profile, *, landscape: bool = False) -> None:
         self.doc = doc
         self.profile = profile
         self.style = numbering_style(doc, profile)
+        page = 297 if landscape else 210
+        margins = profile.margins_mm
+        self.width = text_width_twips(page, (margins.left, margins.right))
         self.groups = {group.id: group for group in doc.nhiem_vu}
         self.articles = 0
 
@@ -325,7 +361,7 @@ class _Body:
         elif isinstance(block, Bullet):
             yield BodyLine("doan", parse_inline("- " + block.gach))
         elif isinstance(block, TableBlock):
-            yield BodyLine("bang", bang=_table(block))
+            yield BodyLine("bang", bang=grid_table(block.bang, self.width))
         elif isinstance(block, TargetsBlock):
             yield from self._targets(block)
         elif isinstance(block, TasksBlock):
@@ -411,10 +447,3 @@ def _assignment_runs(assignment: Assignment) -> tuple[Run, ...]:
     deadline = short_date(assignment.thoi_han) if assignment.thoi_han else None
     meta = f"thời hạn: {deadline}" if deadline else ""
     return _with_meta(f"{assignment.don_vi}{sep}{duty}", meta)
-
-
-def _table(block: TableBlock) -> TableData:
-    table = block.bang
-    widths = table.do_rong or tuple(1 for _ in table.tieu_de)
-    total = sum(widths)
-    return TableData(table.tieu_de, table.hang, tuple(w / total for w in widths))

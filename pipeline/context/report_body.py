@@ -93,7 +93,8 @@ class ReportContext:
 
 
 def _context(header: DocumentContext, lines: list[ReportLine]) -> ReportContext:
-    values = {f.name: getattr(header, f.name) for f in fields(header)}
+    # A report places the plan's header fields it has (no appendices, no footnotes).
+    values = {f.name: getattr(header, f.name) for f in fields(ReportContext)}
     values["noi_dung"] = _finish(lines, header.khoi)
     return ReportContext(**values)
 

@@ -17,6 +17,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from pipeline.formatting import Family, LevelKind
+from pipeline.models.blocks import Table
 from pipeline.models.common import Record, Text, VnDate
 from pipeline.models.programme import Assignment, Target, TaskGroup
 from pipeline.models.registry import Addressee, Delivery, Purpose
@@ -197,14 +198,6 @@ class Bullet(Record):
     gach: Text
 
 
-class Table(Record):
-    """A simple table: a header row and body rows of text cells."""
-
-    tieu_de: tuple[Text, ...] = Field(min_length=1)
-    hang: tuple[tuple[Text, ...], ...] = ()
-    do_rong: tuple[int, ...] | None = None
-
-
 class TableBlock(Record):
     """A table in the body."""
 
@@ -296,6 +289,22 @@ Block = Annotated[
 ]
 
 
+class Appendix(Record):
+    """An appendix after the signature, on its own page(s): "PHỤ LỤC I", its name in
+    bold, the caption "(Kèm theo …)" computed from the document, then its body.
+
+    ``so`` overrides the computed number ("I", "II"…; "" for a lone unnumbered
+    appendix), ``ngang: true`` prints it on landscape pages, ``kem_theo`` replaces
+    the computed caption.
+    """
+
+    ten: Text
+    so: str | None = None
+    ngang: bool = False
+    kem_theo: Text | None = None
+    noi_dung: tuple[Block, ...] = Field(min_length=1)
+
+
 class OfficialDocument(Record):
     """An official document (Kế hoạch, Chương trình hành động, …) as the user writes it."""
 
@@ -322,6 +331,7 @@ class OfficialDocument(Record):
     chu_ky: Signature
     lien_tich: tuple[Signature, ...] = ()
     noi_nhan: Distribution = Distribution()
+    phu_luc: tuple[Appendix, ...] = ()
 
     @field_validator("trich_yeu", "kinh_gui", "kinh_trinh", "ghi_chu_cuoi", mode="before")
     @classmethod
@@ -402,6 +412,15 @@ class OfficialDocument(Record):
                     {"id": item.id, "field": info.field_name},
                 )
             seen.add(item.id)
+        return value
+
+    @field_validator("phu_luc")
+    @classmethod
+    def _appendix_references(
+        cls, value: tuple[Appendix, ...], info: ValidationInfo
+    ) -> tuple[Appendix, ...]:
+        for appendix in value:
+            cls._references(appendix.noi_dung, info)
         return value
 
     @field_validator("noi_dung")
@@ -545,6 +564,7 @@ class OfficialDocument(Record):
 
 Section.model_rebuild()
 Article.model_rebuild()
+Appendix.model_rebuild()
 
 
 def _walk(blocks: tuple[Block, ...]) -> Iterator[Block]:

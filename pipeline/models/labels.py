@@ -66,6 +66,17 @@ LABELS: dict[str, str] = {
     "tieu_de": "Dòng tiêu đề bảng",
     "hang": "Các hàng của bảng",
     "do_rong": "Độ rộng cột",
+    # tables, appendices (pipeline/models/blocks.py; docs/tables-appendices.md)
+    "danh_so_cot": "Dòng số thứ tự cột",
+    "can": "Căn lề cột",
+    "o": "Ô của bảng",
+    "gop_cot": "Số cột gộp",
+    "gop_hang": "Số hàng gộp",
+    "tinh": "Ô tính tổng",
+    "kieu": "Loại hàng (nhom, tong_phu, tong)",
+    "phu_luc": "Phụ lục",
+    "ngang": "Trang ngang",
+    "kem_theo": "Dòng “Kèm theo” của phụ lục",
     # programme
     "chi_tieu": "Chỉ tiêu",
     "nhiem_vu": "Nhiệm vụ",

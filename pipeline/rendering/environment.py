@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -27,6 +27,8 @@ class RunLike(Protocol):
     def bold(self) -> bool: ...
     @property
     def italic(self) -> bool: ...
+    @property
+    def ref(self) -> int: ...
 
 
 class TableLike(Protocol):
@@ -40,6 +42,13 @@ class TableLike(Protocol):
     def do_rong(self) -> tuple[float, ...]: ...
 
 
+def _footnote_reference(ref: int) -> str:
+    return (
+        '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+        f'<w:footnoteReference w:id="{ref}"/></w:r>'
+    )
+
+
 def _run_xml(text: str, bold: bool = False, italic: bool = False) -> str:
     props = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
@@ -48,7 +57,12 @@ def _run_xml(text: str, bold: bool = False, italic: bool = False) -> str:
 
 def runs_filter(runs: Iterable[RunLike]) -> Markup:
     """Return Word runs for ``runs``, bold and italic as each says (``{{r x|runs }}``)."""
-    return Markup("".join(_run_xml(r.text, r.bold, r.italic) for r in runs))
+    return Markup(
+        "".join(
+            _footnote_reference(r.ref) if r.ref else _run_xml(r.text, r.bold, r.italic)
+            for r in runs
+        )
+    )
 
 
 def _exact_run_xml(text: str, bold: bool, italic: bool) -> str:
@@ -125,8 +139,10 @@ def _cell(text: str, width: int, header: bool) -> str:
     )
 
 
-def table_filter(table: TableLike, width: int = TEXT_WIDTH_TWIPS) -> Markup:
+def table_filter(table: TableLike | GridLike, width: int = TEXT_WIDTH_TWIPS) -> Markup:
     """Return a bordered Word table for ``table`` (``{{p b.bang|bang }}``)."""
+    if isinstance(table, GridLike):
+        return grid_filter(table)
     widths = [round(width * fraction) for fraction in table.do_rong]
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     borders = "".join(
@@ -149,6 +165,92 @@ def table_filter(table: TableLike, width: int = TEXT_WIDTH_TWIPS) -> Markup:
         f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
         f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+
+
+@runtime_checkable
+class GridCellLike(Protocol):
+    """What the ``bang`` filter needs of a grid cell (``pipeline.context.tables``)."""
+
+    @property
+    def paragraphs(self) -> tuple[tuple[RunLike, ...], ...]: ...
+    @property
+    def gop_cot(self) -> int: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def can(self) -> str: ...
+    @property
+    def vmerge(self) -> str: ...
+
+
+class GridRowLike(Protocol):
+    """A grid row: its cells, and whether it is a header row (repeated on each page)."""
+
+    @property
+    def cells(self) -> tuple[GridCellLike, ...]: ...
+    @property
+    def header(self) -> bool: ...
+
+
+@runtime_checkable
+class GridLike(Protocol):
+    """A table with merged cells (``pipeline.context.tables.GridTable``)."""
+
+    @property
+    def don_vi(self) -> str: ...
+    @property
+    def luoi(self) -> tuple[GridRowLike, ...]: ...
+    @property
+    def cot(self) -> tuple[int, ...]: ...
+
+
+_BORDERS = "".join(
+    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+)
+
+
+def _grid_cell(cell: GridCellLike) -> str:
+    props = [f'<w:tcW w:w="{cell.width}" w:type="dxa"/>']
+    if cell.gop_cot > 1:
+        props.append(f'<w:gridSpan w:val="{cell.gop_cot}"/>')
+    if cell.vmerge == "restart":
+        props.append('<w:vMerge w:val="restart"/>')
+    elif cell.vmerge == "continue":
+        props.append("<w:vMerge/>")
+    props.append('<w:vAlign w:val="center"/>')
+    align = f'<w:jc w:val="{cell.can}"/>' if cell.can else ""
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="VBBang"/>{align}</w:pPr>{runs_filter(runs)}</w:p>'
+        for runs in cell.paragraphs
+    )
+    return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr>{paragraphs or '<w:p/>'}</w:tc>"
+
+
+def grid_filter(table: GridLike) -> Markup:
+    """Return the unit line (right, italic) and the bordered table of a grid table:
+    merged cells, header rows repeated on each page, rows never split."""
+    unit = ""
+    if table.don_vi:
+        unit = (
+            '<w:p><w:pPr><w:pStyle w:val="VBBang"/><w:keepNext/><w:jc w:val="right"/></w:pPr>'
+            f"{_run_xml(table.don_vi, italic=True)}</w:p>"
+        )
+    rows = []
+    for row in table.luoi:
+        flag = "<w:tblHeader/>" if row.header else ""
+        rows.append(
+            f"<w:tr><w:trPr><w:cantSplit/>{flag}</w:trPr>"
+            + "".join(_grid_cell(cell) for cell in row.cells)
+            + "</w:tr>"
+        )
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in table.cot)
+    return Markup(
+        f'{unit}<w:tbl><w:tblPr><w:tblW w:w="{sum(table.cot)}" w:type="dxa"/>'
+        f'<w:jc w:val="center"/><w:tblBorders>{_BORDERS}</w:tblBorders>'
+        f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        f"{''.join(rows)}</w:tbl>"
     )
 
 

@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from pipeline.errors import Problem, TemplateProblem
 from pipeline.rendering.environment import environment
+from pipeline.rendering.parts import extra_parts
 from pipeline.rendering.zipfile_raw import Member, read_members
 
 _PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -154,7 +155,29 @@ class PreparedTemplate:
             TemplateProblem: the template names data that ``context`` lacks, or reaches
                 for something the sandbox forbids.
         """
-        return {part.name: self._render_part(part, context).encode("utf-8") for part in self.parts}
+        if context.get("phu_luc") and not any("phu_luc" in part.source for part in self.parts):
+            raise TemplateProblem(
+                [
+                    Problem(
+                        self.name,
+                        "word/document.xml",
+                        "",
+                        "Hồ sơ có phụ lục (phu_luc) nhưng mẫu không có chỗ đặt phụ lục: mẫu "
+                        "được lấy ra trước khi vanban có phụ lục. Lấy lại mẫu mới bằng lệnh "
+                        "vanban templates export rồi sửa lại, hoặc bỏ phu_luc khỏi hồ sơ.",
+                    )
+                ]
+            )
+        rendered = {part.name: self._render_part(part, context) for part in self.parts}
+        out = {name: xml.encode("utf-8") for name, xml in rendered.items()}
+        main = "word/document.xml"
+        if main in rendered and (context.get("trang_cuoi") or context.get("chu_thich")):
+            xml, added = extra_parts(
+                rendered[main], context, lambda n: out.get(n) or self.read_part(n)
+            )
+            out[main] = xml.encode("utf-8")
+            out.update(added)
+        return out
 
     def members_with(self, rendered: Mapping[str, bytes]) -> list[Member]:
         """Return the zip members of the document whose tagged parts are ``rendered``
@@ -162,6 +185,17 @@ class PreparedTemplate:
         members = list(self.members)
         for part in self.parts:
             members[part.index] = Member.deflated(part.name, rendered[part.name])
+        if len(rendered) > len(self.parts):  # parts a document adds (footnotes…)
+            tagged = {part.name for part in self.parts}
+            index = {member.name: i for i, member in enumerate(members)}
+            for name, data in rendered.items():
+                if name in tagged:
+                    continue
+                member = Member.deflated(name, data)
+                if name in index:
+                    members[index[name]] = member
+                else:
+                    members.append(member)
         return members
 
     def render_members(self, context: Mapping[str, Any]) -> list[Member]:

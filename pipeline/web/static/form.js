@@ -174,14 +174,23 @@ const Form = (() => {
     };
   }
 
+  // A list whose items may be lists of text (a table's rows, each possibly a richer
+  // object too): a grid, as long as the value holds plain rows only; rows with spans or
+  // a kind are edited item by item, so that nothing of them is lost.
   function isGrid(s) {
     if (s.type !== "array") return false;
     const inner = deref(s.items);
-    return inner.type === "array" && deref(inner.items).type === "string";
+    const options = inner.anyOf || inner.oneOf || [inner];
+    return options.some((o) => { const d = deref(o); return d.type === "array" && deref(d.items).type === "string"; });
+  }
+
+  function plainRows(value) {
+    const plain = (c) => typeof c === "string" || typeof c === "number";
+    return value === undefined || value === null || (Array.isArray(value) && value.every((r) => Array.isArray(r) && r.every(plain)));
   }
 
   function arrayNode(s, value, path, key, required, ctx) {
-    if (isGrid(s)) return gridNode(value, path, key, required, ctx);
+    if (isGrid(s) && plainRows(value)) return gridNode(value, path, key, required, ctx);
     const box = el("fieldset", { "data-path": path.join(".") }, el("legend", {}, label(key)));
     if (required) box.querySelector("legend").append(" ", el("span", { class: "req", "aria-hidden": "true", text: "*" }));
     const list = el("div", {});
