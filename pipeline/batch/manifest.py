@@ -95,6 +95,8 @@ def read_previous(out_dir: Path) -> tuple[dict[str, Entry], dict[str, Any] | Non
     try:
         manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("version") == __version__:
+            # Plans kept from earlier runs (a run that failed somewhere deletes nothing).
+            entries.update(_entries(manifest.get("kept", ())))
             entries.update(_entries(manifest.get("communes", ())))
             combined = manifest.get("combined")
     except (OSError, ValueError, AttributeError):
@@ -189,9 +191,15 @@ def write_manifest(
     failed: Iterable[Mapping[str, Any]],
     combined: Mapping[str, Any] | None,
     complete: bool,
+    kept: Iterable[Entry] = (),
 ) -> None:
-    """Write the manifest atomically: communes sorted by code, failures by row."""
-    document = {
+    """Write the manifest atomically: communes sorted by code, failures by row.
+
+    ``kept``: plans of earlier runs still in the folder that this run did not make
+    (the roster dropped them, or their row fails now); written only when there are
+    some, so that the next run that succeeds for the whole roster removes them.
+    """
+    document: dict[str, Any] = {
         "tool": "vanban",
         "version": __version__,
         **header,
@@ -200,13 +208,16 @@ def write_manifest(
         "failed": sorted(failed, key=lambda f: (f["row"], f["code"])),
         "combined": combined,
     }
+    kept = sorted(kept, key=lambda e: e.code)
+    if kept:
+        document["kept"] = [e.to_json() for e in kept]
     write_atomic(path, _manifest_text(document).encode("utf-8"))
 
 
 #: A commune or a failure on one line (``indent`` would take the slow pure-Python encoder).
 _ITEM_JSON = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 #: The fields whose items are written one per line.
-_LISTS = ("communes", "failed")
+_LISTS = ("communes", "failed", "kept")
 
 
 def _manifest_text(document: Mapping[str, Any]) -> str:

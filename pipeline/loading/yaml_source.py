@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import InputError, Problem
+from pipeline.limits import YAML_BYTES, YAML_NODES, check_file
 
 PathKey = tuple[str | int, ...]
 
@@ -30,14 +31,28 @@ class YamlDocument:
         return 1
 
 
+class _TooManyNodes(Exception):
+    """The YAML builds more than :data:`YAML_NODES` values (an alias bomb)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
         self.loader = yaml.SafeLoader("")
         self.lines: dict[PathKey, int] = {}
         self.problems: list[Problem] = []
+        self.budget = YAML_NODES
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        # Aliases (*name) repeat a node wherever they stand: counted each time, so
+        # that a few lines of nested aliases cannot build billions of values.
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooManyNodes(node.start_mark.line + 1)
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -96,8 +111,38 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
         ) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(source, "", "", f"Tệp YAML không đọc được: {exc}")]) from None
+    except RecursionError:
+        raise InputError(
+            [Problem(source, "", "", "Tệp YAML lồng nhau quá sâu: viết lại cho phẳng hơn.")]
+        ) from None
     builder = _Builder(source)
-    data = None if node is None else builder.build(node, ())
+    try:
+        data = None if node is None else builder.build(node, ())
+    except _TooManyNodes as exc:
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    f"dòng {exc.line}",
+                    "",
+                    f"Tệp tạo ra quá nhiều giá trị (hơn {YAML_NODES:_} — thường do bí danh "
+                    "“*tên” lồng nhau lặp lại một khối nhiều lần). Viết thẳng nội dung, "
+                    "bỏ các bí danh “&tên”/“*tên” lồng nhau.".replace("_", "."),
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    "",
+                    "",
+                    "Tệp lồng nhau quá sâu (hoặc một bí danh “*tên” trỏ vào chính khối chứa "
+                    "nó): viết lại cho phẳng hơn.",
+                )
+            ]
+        ) from None
     if builder.problems:
         raise InputError(builder.problems)
     return YamlDocument(source, data, builder.lines)
@@ -109,6 +154,7 @@ def read_yaml(path: Path) -> YamlDocument:
     Raises:
         InputError: the file is missing, unreadable, not UTF-8 or not valid YAML.
     """
+    check_file(path, YAML_BYTES, "tệp YAML")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
