@@ -80,6 +80,7 @@ class BatchReport:
     interrupted: bool = False
     lost: int = 0  # communes not made because a worker process died: a re-run makes them
     seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)  # what the roster's reading said
     removed: list[str] = field(default_factory=list)  # files of communes no longer listed
     kept: int = 0  # such communes whose files stay until a run succeeds for the whole roster
 
@@ -232,6 +233,7 @@ def _run_locked(
         out_dir,
         total=len(plan.jobs) + len(plan.failures),
         skipped=len(plan.jobs) - len(todo),
+        warnings=list(plan.roster.warnings),
     )
     _render(run, report, todo, options, progress)
     try:
