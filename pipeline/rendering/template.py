@@ -22,6 +22,7 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from pipeline.errors import Problem, TemplateProblem
 from pipeline.rendering.environment import environment
+from pipeline.rendering.limits import LimitExceeded, failure_message
 from pipeline.rendering.zipfile_raw import Member, read_members
 
 _PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -177,6 +178,12 @@ class PreparedTemplate:
             out = part.template.render(context)
         except UndefinedError as exc:
             raise TemplateProblem([self._problem(part, exc, _undefined_message(exc))]) from None
+        except LimitExceeded as exc:
+            message = (
+                f"Mẫu vượt giới hạn khi điền: {exc}. Kiểm tra vòng lặp (for), phép nhân "
+                "chuỗi và bộ lọc trong thẻ này; mẫu chỉ đặt dữ liệu vào chỗ."
+            )
+            raise TemplateProblem([self._problem(part, exc, message)]) from None
         except SecurityError as exc:
             raise TemplateProblem(
                 [
@@ -193,6 +200,16 @@ class PreparedTemplate:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateProblem([self._problem(part, exc, f"Lỗi khi điền mẫu: {exc}.")]) from None
+        except (
+            RecursionError,
+            MemoryError,
+            ArithmeticError,
+            ValueError,
+            TypeError,
+            LookupError,
+        ) as exc:
+            message = f"Lỗi khi điền mẫu: {failure_message(exc)}. Sửa thẻ này trong Word."
+            raise TemplateProblem([self._problem(part, exc, message)]) from None
         # Undo _patch's line breaks (str.replace: a regular expression costs more here).
         return out.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
 
