@@ -135,13 +135,20 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         """Return ``value`` if it is not too large (every ``~`` join)."""
         return check_size(value)
 
-    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        tree = super()._parse(source, name, filename)
-        for loop in tree.find_all(nodes.For):
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        # Only the tree being compiled is guarded: ``parse`` still gives the template
+        # as written (lint reads it).
+        for loop in source.find_all(nodes.For):
             loop.iter = _call_env("guard_loop", loop.iter)
-        for concat in list(tree.find_all(nodes.Concat)):
-            _replace(tree, concat, _call_env("guard_size", concat))
-        return tree
+        for concat in list(source.find_all(nodes.Concat)):
+            _replace(source, concat, _call_env("guard_size", concat))
+        return super()._generate(source, name, filename, defer_init)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         check_binop(operator, left, right)

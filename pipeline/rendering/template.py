@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from pipeline.errors import Problem, TemplateProblem
+from pipeline.limits import TEMPLATE_BYTES, check_file, check_zip
 from pipeline.rendering.environment import environment
 from pipeline.rendering.limits import LimitExceeded, failure_message
 from pipeline.rendering.zipfile_raw import Member, read_members
@@ -93,6 +95,7 @@ class PreparedTemplate:
         Raises:
             TemplateProblem: the file is not a .docx or a part has a Jinja syntax error.
         """
+        check_file(path, TEMPLATE_BYTES, "mẫu Word .docx")
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -108,14 +111,19 @@ class PreparedTemplate:
     @classmethod
     def _prepare(cls, path: str, raw: bytes, digest: str) -> PreparedTemplate:
         try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                check_zip(Path(path), archive, "Mẫu Word")
             members = read_members(io.BytesIO(raw))
-        except (OSError, zipfile.BadZipFile) as exc:
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
             raise _unreadable(path, exc) from None
         parts = []
         for index, member in enumerate(members):
             if not _PART.match(member.name):
                 continue
-            xml = member.content().decode("utf-8")
+            try:
+                xml = member.content().decode("utf-8")
+            except (ValueError, zlib.error, EOFError) as exc:  # not UTF-8, damaged data
+                raise _unreadable(path, exc) from None
             if not _TAG.search(xml):
                 continue
             source = _patch(xml)
@@ -232,7 +240,8 @@ def _unreadable(path: Path | str, exc: Exception) -> TemplateProblem:
                 str(path),
                 "",
                 "",
-                f"Không mở được mẫu: không phải tệp Word .docx hợp lệ ({exc}).",
+                "Không mở được mẫu: không phải tệp Word .docx hợp lệ (tệp hỏng, hoặc đuôi "
+                ".docx đặt cho tệp khác). Mở bằng Word và lưu lại dưới dạng .docx.",
             )
         ]
     )
