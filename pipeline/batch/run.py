@@ -182,7 +182,11 @@ class _Run:
                 self.stopped = outcome.problems[0]
             return False
         entry = self.entries[job.code] = self.entry(job, outcome.sha256, outcome.extras)
-        journal.record(entry)
+        try:
+            journal.record(entry)
+        except OSError as exc:  # the disk filled up between the plan and its line
+            if self.stopped is None:
+                self.stopped = _disk_problem(journal.path, exc)
         return True
 
 
@@ -239,9 +243,22 @@ def _run_locked(
     try:
         _finish(run, report, previous, previous_combined, options)
     except OSError as exc:
-        # The manifest could not be written: the old one stays, the journal records
-        # what this run made.
-        raise RenderError([_disk_problem(out_dir / MANIFEST, exc)]) from None
+        # The manifest could not be written: the old one stays. So does every plan (a
+        # plan made again from the same inputs is the same bytes); a plan whose hash
+        # the old manifest does not hold is made again by the next run.
+        with contextlib.suppress(OSError):
+            (out_dir / JOURNAL).unlink(missing_ok=True)
+        raise RenderError(
+            [
+                _disk_problem(out_dir / MANIFEST, exc),
+                Problem(
+                    str(out_dir),
+                    "",
+                    "",
+                    "Đợt dừng giữa chừng; không văn bản nào bị xóa. Sửa lỗi trên rồi chạy lại.",
+                ),
+            ]
+        ) from None
     if run.stopped is not None:
         raise RenderError(
             [
@@ -388,7 +405,9 @@ def _render(
     flusher = _Flusher()
     try:
         with StopRequest() as stop:
-            stream = Outcomes(recipe, todo, workers, lambda: stop.requested)
+            stream = Outcomes(
+                recipe, todo, workers, lambda: stop.requested or run.stopped is not None
+            )
             flusher.start()  # after the workers: they are forked from one thread
             if progress is not None:
                 progress.start(len(todo), report.skipped)
@@ -399,14 +418,15 @@ def _render(
                 finished += 1
                 if progress is not None:
                     progress.advance(outcome.job.name, ok)
-        report.interrupted = finished < len(todo) and not run.lost
+        report.interrupted = finished < len(todo) and not run.lost and run.stopped is None
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
         flusher.stop()
         if stream is not None:
             stream.close()  # stops the workers now, not whenever they are collected
-        journal.close()
+        with contextlib.suppress(OSError):  # a full disk: the run says so already
+            journal.close()
         if progress is not None:
             progress.stop()
         remove_temp_files(run.out_dir)
