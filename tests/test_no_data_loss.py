@@ -72,9 +72,7 @@ def _xlsx_roster(folder: Path, rows: list[list[object]], merge: str | None = Non
         sheet.merge_cells(merge)
     book.save(folder / "xa.xlsx")
     spec = folder / "ke-hoach-sap-xep.batch.yaml"
-    spec.write_text(
-        spec.read_text(encoding="utf-8").replace(ROSTER, "xa.xlsx"), encoding="utf-8"
-    )
+    spec.write_text(spec.read_text(encoding="utf-8").replace(ROSTER, "xa.xlsx"), encoding="utf-8")
 
 
 def test_a_merged_header_cell_is_explained_and_deletes_nothing(

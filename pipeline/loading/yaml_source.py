@@ -21,6 +21,8 @@ class YamlDocument:
     source: str
     data: Any
     lines: dict[PathKey, int] = field(default_factory=dict)
+    #: Problems found while reading (a repeated key) when asked to go on past them.
+    problems: list[Problem] = field(default_factory=list)
 
     def line_of(self, path: PathKey) -> int:
         """Return the line of ``path``, or of its closest ancestor that has one."""
@@ -87,11 +89,15 @@ class _Builder:
         return out
 
 
-def parse_yaml(text: str, source: str) -> YamlDocument:
+def parse_yaml(text: str, source: str, *, keep_going: bool = False) -> YamlDocument:
     """Parse ``text`` (YAML) into data with a line map.
 
+    With ``keep_going``, a repeated key is not raised but kept in the document's
+    ``problems`` (the last value counts), so that the rest of the file is checked too.
+
     Raises:
-        InputError: the text is not valid YAML, or a mapping repeats a key.
+        InputError: the text is not valid YAML, or (without ``keep_going``) a mapping
+            repeats a key.
     """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -143,12 +149,12 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
                 )
             ]
         ) from None
-    if builder.problems:
+    if builder.problems and not keep_going:
         raise InputError(builder.problems)
-    return YamlDocument(source, data, builder.lines)
+    return YamlDocument(source, data, builder.lines, builder.problems)
 
 
-def read_yaml(path: Path) -> YamlDocument:
+def read_yaml(path: Path, *, keep_going: bool = False) -> YamlDocument:
     """Read and parse the YAML file at ``path``.
 
     Raises:
@@ -176,10 +182,10 @@ def read_yaml(path: Path) -> YamlDocument:
         raise InputError(
             [Problem(str(path), "", "", f"Không đọc được tệp: {exc.strerror}.")]
         ) from None
-    return parse_yaml(text, str(path))
+    return parse_yaml(text, str(path), keep_going=keep_going)
 
 
-def read_mapping(path: Path, what: str) -> YamlDocument:
+def read_mapping(path: Path, what: str, *, keep_going: bool = False) -> YamlDocument:
     """Read the YAML file at ``path``, which must hold a mapping of fields.
 
     ``what`` says, in Vietnamese, what the file must be ("Tệp hồ sơ phải là …").
@@ -187,7 +193,7 @@ def read_mapping(path: Path, what: str) -> YamlDocument:
     Raises:
         InputError: the file is unreadable, not YAML, or not a mapping.
     """
-    doc = read_yaml(path)
+    doc = read_yaml(path, keep_going=keep_going)
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.source, "dòng 1", "", what)])
     return doc
