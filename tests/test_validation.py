@@ -99,7 +99,7 @@ def test_bad_input_table(
 def test_duplicate_keys_are_reported(tmp_path: Path) -> None:
     problems = _problems(tmp_path, "khoi: dang\nkhoi: nha_nuoc\n")
     # With the rest of the record's problems (its missing fields), in one run.
-    assert [p for p in problems if "lặp" in p[2]][0][0] == "dòng 2"
+    assert next(p for p in problems if "lặp" in p[2])[0] == "dòng 2"
     assert len(problems) > 1
 
 
