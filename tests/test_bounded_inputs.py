@@ -89,13 +89,14 @@ def test_a_yaml_alias_bomb_is_refused_with_its_file(tmp_path: Path) -> None:
     _assert_bounded(*result, "bom.yaml", "quá nhiều giá trị")
 
 
-def test_a_device_as_base_record_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "line", ["ho_so: ke-hoach-sap-xep.goc.yaml", "danh_sach: xa-thai-nguyen.csv"]
+)
+def test_a_device_as_an_input_file_is_refused(tmp_path: Path, line: str) -> None:
     spec = make_batch(tmp_path, example_rows()[:3])
+    key = line.split(":")[0]
     spec.write_text(
-        spec.read_text(encoding="utf-8").replace(
-            "ho_so: ke-hoach-sap-xep.goc.yaml", "ho_so: /dev/zero"
-        ),
-        encoding="utf-8",
+        spec.read_text(encoding="utf-8").replace(line, f"{key}: /dev/zero"), encoding="utf-8"
     )
 
     result = run_bounded("batch", str(spec), "-o", str(tmp_path / "build"))

@@ -152,7 +152,7 @@ def _unexpected(exc: Exception) -> str:
     # No Python names in a clerk's message: what happened, and whom to tell.
     return (
         "Lỗi không mong đợi khi tạo văn bản của xã này. Báo lỗi này cho người quản trị "
-        f"vanban, kèm tệp đợt và danh sách (mã lỗi: {type(exc).__name__})."
+        "vanban, kèm tệp đợt và danh sách."
     )
 
 

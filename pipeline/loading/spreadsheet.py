@@ -535,8 +535,7 @@ def read_table(
             repeated or missing column, merged header cells): nothing in it can be trusted.
     """
     read = _Reader(str(path), columns, tuple(required), tuple(ignored), unknown_ok)
-    if not path.is_file():
-        raise InputError([Problem(str(path), "", "", "Không tìm thấy tệp. Kiểm tra đường dẫn.")])
+    check_file(path, max(CSV_BYTES, XLSX_BYTES), "danh sách (.csv hoặc .xlsx)")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path, read)

@@ -89,6 +89,29 @@ class _Builder:
         return out
 
 
+#: PyYAML's words for the usual mistakes, said in Vietnamese.
+_SYNTAX = (
+    ("mapping values are not allowed", "dấu “:” đặt sai chỗ, hoặc văn bản có “: ” cần ngoặc kép"),
+    ("could not find expected ':'", "thiếu dấu “:” sau tên trường"),
+    ("cannot start any token", "có ký tự không được dùng ở đầu giá trị (Tab, @, `…)"),
+    ("expected <block end>", "thụt lề không đều giữa các dòng cùng cấp"),
+    ("found undefined alias", "bí danh “*tên” chưa được khai báo bằng “&tên”"),
+    ("found unexpected end of stream", "tệp kết thúc giữa chừng (thiếu dấu ngoặc đóng?)"),
+    ("found unknown escape character", "ký tự “\\” lạ trong chuỗi ngoặc kép"),
+    ("while scanning a quoted scalar", "thiếu dấu ngoặc kép đóng"),
+    ("did not find expected", "thiếu dấu đóng hoặc dấu phẩy giữa các mục"),
+    ("special characters are not allowed", "có ký tự điều khiển không được dùng"),
+)
+
+
+def _syntax(problem: str | None) -> str:
+    text = problem or ""
+    for english, vietnamese in _SYNTAX:
+        if english in text:
+            return vietnamese
+    return "cấu trúc không đúng"
+
+
 def parse_yaml(text: str, source: str, *, keep_going: bool = False) -> YamlDocument:
     """Parse ``text`` (YAML) into data with a line map.
 
@@ -110,13 +133,15 @@ def parse_yaml(text: str, source: str, *, keep_going: bool = False) -> YamlDocum
                     source,
                     where,
                     "",
-                    f"Tệp YAML sai cú pháp ({exc.problem}). Kiểm tra thụt lề, dấu “:” sau tên "
-                    "trường và dấu ngoặc kép quanh văn bản có dấu “:” hoặc “#”.",
+                    f"Tệp YAML sai cú pháp ({_syntax(exc.problem)}). Kiểm tra thụt lề, dấu “:” "
+                    "sau tên trường và dấu ngoặc kép quanh văn bản có dấu “:” hoặc “#”.",
                 )
             ]
         ) from None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(source, "", "", f"Tệp YAML không đọc được: {exc}")]) from None
+    except yaml.YAMLError:
+        raise InputError(
+            [Problem(source, "", "", "Tệp YAML không đọc được (có ký tự lạ?): lưu lại bằng UTF-8.")]
+        ) from None
     except RecursionError:
         raise InputError(
             [Problem(source, "", "", "Tệp YAML lồng nhau quá sâu: viết lại cho phẳng hơn.")]
