@@ -94,7 +94,7 @@ def test_a_yaml_alias_bomb_is_refused_with_its_file(tmp_path: Path) -> None:
 )
 def test_a_device_as_an_input_file_is_refused(tmp_path: Path, line: str) -> None:
     spec = make_batch(tmp_path, example_rows()[:3])
-    key = line.split(":")[0]
+    key = line.split(":", maxsplit=1)[0]
     spec.write_text(
         spec.read_text(encoding="utf-8").replace(line, f"{key}: /dev/zero"), encoding="utf-8"
     )
