@@ -16,7 +16,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -388,18 +388,16 @@ def _cell_value(cell: Any) -> Any:
     return value
 
 
-def _xlsx_rows(values_sheet: Any, formula_sheet: Any) -> Iterator[tuple[Any, Any]]:
-    yield from zip_longest(values_sheet.iter_rows(), formula_sheet.iter_rows(), fillvalue=())
-
-
 def _read_xlsx(path: Path, read: _Reader, sheet: str | None) -> Table:
     _check_xlsx(path)
     values_book = _open_workbook(path, data_only=True)
     formula_book = _open_workbook(path, data_only=False)
+    readers: list[Any] = []  # the sheets' row readers: closed first, or the file stays open
     try:
         values_sheet, warnings = _sheet(values_book, path, sheet)
         _merged_header(path, values_sheet)
-        rows_iter = _xlsx_rows(values_sheet, formula_book[values_sheet.title])
+        readers = [values_sheet.iter_rows(), formula_book[values_sheet.title].iter_rows()]
+        rows_iter = zip_longest(*readers, fillvalue=())
         first = next(rows_iter, None)
         if first is None:
             raise InputError(
@@ -428,6 +426,8 @@ def _read_xlsx(path: Path, read: _Reader, sheet: str | None) -> Table:
             if row is not None:
                 rows.append(row)
     finally:
+        for reader in readers:
+            reader.close()
         values_book.close()
         formula_book.close()
     return Table(str(path), layout.headers, rows, layout.letters, warnings)
