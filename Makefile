@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SRC    := pipeline tests $(wildcard bench)
 
-.PHONY: venv build templates test lint typecheck unit bench bench-instructions clean
+.PHONY: venv build templates test lint typecheck unit fuzz bench bench-instructions clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ unit: venv
 
 ## The whole suite: lint, import layers, mypy --strict, pytest.
 test: lint typecheck unit
+
+## Long fuzz run of the loaders and the checker's reader (hypothesis, issue 15); prints
+## how many inputs were tried. `make test` runs the same tests with a few examples each.
+FUZZ_EXAMPLES ?= 2000
+fuzz: venv
+	VANBAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -s tests/test_fuzz_loaders.py
 
 bench: venv
 	$(BIN)/python bench/batch.py

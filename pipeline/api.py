@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pipeline import manifest, naming
-from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch
+from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch, trial_batch
 from pipeline.batch import Progress as BatchProgress
 from pipeline.compliance import (
     CheckReport,
@@ -486,6 +486,7 @@ def prepare_batch(
     if lists:
         list_template = find_template(list_template_name(plan.sample), templates_dir)
         PreparedTemplate.load(list_template)
+    trial_batch(plan, template, list_template)
     return PreparedBatch(plan, template, list_template)
 
 

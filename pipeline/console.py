@@ -92,6 +92,20 @@ def echo_batch(report: BatchReport) -> None:
     click.echo(f"  {made} văn bản trong {report.out_dir}/; manifest: {report.manifest}")
     if report.combined is not None:
         click.echo(f"  Bản gộp để in: {report.combined}")
+    for warning in report.warnings:
+        click.secho(f"  Cảnh báo: {warning}", fg="yellow", err=True)
+    if report.removed:
+        click.echo(
+            f"  Đã xóa {len(report.removed)} tệp của đơn vị không còn trong danh sách "
+            f"(theo manifest): {', '.join(report.removed)}"
+        )
+    if report.kept:
+        click.secho(
+            f"  Giữ lại văn bản cũ của {report.kept} đơn vị không tạo lại được lần này (lỗi, "
+            "hoặc không còn trong danh sách): chỉ xóa khi cả đợt chạy thành công.",
+            fg="yellow",
+            err=True,
+        )
     if report.lost:
         click.secho(
             f"  {report.lost} đơn vị chưa tạo được vì tiến trình tạo văn bản bị dừng đột ngột "

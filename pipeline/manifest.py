@@ -103,7 +103,7 @@ def write(path: Path, manifest: Mapping[str, Any]) -> None:
 #: An entry or a failure on one line (``indent`` would take the slow pure-Python encoder).
 _ITEM_JSON = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 #: The fields whose items are written one per line.
-_LISTS = ("documents", "failed")
+_LISTS = ("documents", "failed", "kept")
 
 
 def manifest_text(manifest: Mapping[str, Any]) -> str:

@@ -99,9 +99,7 @@ def test_stopping_a_batch_keeps_whole_files_and_the_next_run_does_the_rest(
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find workers")
-def test_a_killed_worker_fails_only_unfinished_communes_and_a_rerun_completes(
-    tmp_path: Path,
-) -> None:
+def test_a_killed_worker_leaves_every_other_commune_made_and_recorded(tmp_path: Path) -> None:
     spec = make_batch(tmp_path / "in", many_rows(COMMUNES))
     out = tmp_path / "build"
     with _batch(spec, out) as process:
@@ -110,11 +108,15 @@ def test_a_killed_worker_fails_only_unfinished_communes_and_a_rerun_completes(
         os.kill(workers[0], signal.SIGKILL)
         stdout, stderr = process.communicate(timeout=60)
 
-    assert process.returncode == 1, stdout + stderr
-    assert "bị dừng đột ngột" in stderr
+    # The communes the dead worker had in hand are tried again in a new pool: a worker
+    # killed once (by the system, by a user) costs nothing; only a commune that kills
+    # its worker again and again is given up (see pool.ATTEMPTS).
+    assert process.returncode == 0, stdout + stderr
     manifest = _assert_nothing_partial(out / BATCH)
-    done = len(manifest["documents"])  # type: ignore[arg-type]
-    assert manifest["complete"] is False and manifest["failed"] == []
+    assert manifest["complete"] is True and manifest["failed"] == []
+    assert len(manifest["documents"]) == COMMUNES  # type: ignore[arg-type]
+    on_disk = {p.name for p in (out / BATCH).iterdir() if p.suffix in {".docx", ".csv"}}
+    assert on_disk == manifest["recorded"] | {"tat-ca.docx"}
 
     report = api.build_batch(spec, out, options=BatchOptions(check=False))
-    assert report.ok and report.skipped == done and report.rendered == COMMUNES - done
+    assert report.ok and report.skipped == COMMUNES and report.rendered == 0

@@ -17,7 +17,7 @@ from pipeline.batch.fill import FillFailure, RowPlace, commune_document, fill
 from pipeline.batch.plan import Plan
 from pipeline.context.commune import CommuneFields, commune_fields
 from pipeline.models import OfficialDocument
-from pipeline.rendering.text import has_placeholder, render_text
+from pipeline.rendering.text import TextTemplateError, has_placeholder, render_text
 from tests.batch_helpers import EXAMPLES, SPEC
 
 _WHOLE = re.compile(r"^\s*\{\{\s*xa\.(\w+)\s*\}\}\s*$")
@@ -64,17 +64,29 @@ def test_every_example_commune_gets_the_document_of_the_plain_fill(plan: Plan) -
         "dòng một\n{{ xa.ten }}\n",
         "  {{ xa.bi_thu | default('') }} ",
         "{{- xa.ten }} <b>&amp;</b>",
-        "{{ xa.items }}",
     ],
 )
 def test_simple_texts_fill_as_jinja_renders_them(plan: Plan, source: str) -> None:
     for commune in (plan.jobs[0].commune, plan.jobs[0].commune.model_copy(update={"bi_thu": None})):
         fields = commune_fields(commune)
         rendered = render_text(source, {"xa": fields.text})
-        if "xa.items" in source:  # a method of the mapping: Jinja prints it, address and all
-            assert fill({"x": source}, fields)["x"].startswith("<built-in method items")
-            continue
         assert fill({"x": source}, fields) == {"x": rendered if rendered.strip() else None}
+
+
+@pytest.mark.parametrize(
+    "source", ["{{ xa.items }}", "Xã {{ xa.keys() }}", "{{ xa|attr('values') }}"]
+)
+def test_methods_of_the_data_are_refused_by_jinja_and_by_the_fast_fill_alike(
+    plan: Plan, source: str
+) -> None:
+    fields = commune_fields(plan.jobs[0].commune)
+    with pytest.raises(TextTemplateError) as by_jinja:
+        render_text(source, {"xa": fields.text})
+    with pytest.raises(FillFailure) as by_fill:
+        fill({"x": source}, fields)
+    assert by_jinja.value.kind == by_fill.value.error.kind == "security"
+    assert "không phải là một trường dữ liệu" in by_fill.value.error.detail
+    assert "built-in" not in by_fill.value.error.detail and "dict" not in by_fill.value.error.detail
 
 
 def test_a_field_the_row_lacks_fails_with_the_path_of_its_text(plan: Plan) -> None:

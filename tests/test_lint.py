@@ -121,3 +121,26 @@ def test_list_templates_are_checked_against_the_list_data(name: str) -> None:
     path = builtin_dir() / name
     kind, found = api.lint_templates([path.with_suffix(".docx")])[path.with_suffix(".docx")]
     assert kind == "danh sách nơi nhận" and found == []
+
+
+@pytest.mark.parametrize(
+    ("new", "kind", "words"),
+    [
+        ("{{ ten_loai.upper() }}", "unsafe", "“upper” không phải trường dữ liệu"),
+        ("{{ ten_loai.__class__ }}", "unsafe", "“__class__”"),
+        ("{{ so_ky_hieu|length }}{{ chu_ky.items }}", "unsafe", "“items”"),
+        ("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+         "limit", "lượt"),
+        ("{% for i in range(so_ky_hieu|length) %}{% endfor %}", "limit", "không cố định"),
+        ("{{ 'ab' * 3000000000 }}", "limit", "Phép nhân chuỗi"),
+        ("{{ lipsum(100) }}", "unsafe", "lipsum"),
+    ],
+)  # fmt: skip
+def test_lint_flags_what_the_sandbox_refuses(
+    tmp_path: Path, new: str, kind: str, words: str
+) -> None:
+    # Issue 15: these used to pass lint ("đạt") and then hang or fail at rendering.
+    path = _edit(tmp_path, "hop", "word/document.xml", "{{ ten_loai }}", new)
+    found = [f for f in _lint(path) if f.kind == kind]
+    assert found and all(f.severity == "error" for f in found)
+    assert any(words in f.message for f in found), [f.message for f in found]

@@ -103,15 +103,18 @@ def test_templates_cannot_change_their_data(tmp_path: Path) -> None:
 def test_the_sandbox_refuses_as_often_as_it_is_asked(tmp_path: Path) -> None:
     # The environment remembers its verdict per (type, attribute): a safe read of one
     # attribute must not open another of the same type, and a refusal stays a refusal.
-    safe = PreparedTemplate.load(_template(tmp_path, "{{ x.upper() }} {{ items.index('a') }}"))
-    unsafe = PreparedTemplate.load(
-        _template(tmp_path, "{{ items.index('a') }}{{ items.append('x') }}{{ x.__class__ }}")
-    )
-    data = {"x": NASTY, "items": ["a"]}
+    # Methods of the data are refused too (a template reads fields; filters do the rest).
+    safe = PreparedTemplate.load(_template(tmp_path, "{{ x|upper }} {{ d.ten }} {{ d['keys'] }}"))
+    unsafe = [
+        PreparedTemplate.load(_template(tmp_path, source))
+        for source in ("{{ items.index('a') }}", "{{ d.items }}", "{{ x.__class__ }}")
+    ]
+    data = {"x": NASTY, "items": ["a"], "d": {"ten": "Phú Đình", "keys": "k"}}
     for _ in range(3):
-        assert _texts(render_to_bytes(safe, data))[0] == f"{NASTY.upper()} 0"
-        with pytest.raises(TemplateProblem, match="không an toàn"):
-            render_to_bytes(unsafe, data)
+        assert _texts(render_to_bytes(safe, data))[0] == f"{NASTY.upper()} Phú Đình k"
+        for template in unsafe:
+            with pytest.raises(TemplateProblem, match="không an toàn"):
+                render_to_bytes(template, data)
 
 
 def test_syntax_error_is_reported_when_the_template_is_loaded(tmp_path: Path) -> None:

@@ -80,7 +80,8 @@ def test_the_corrected_record_is_valid(tmp_path: Path) -> None:
         ("ngay: 28/02/2026", "ngay: 29/02/2026", 8, "Ngày ban hành", "không có thật"),
         ("so: 12", "so: 0", 7, "Số văn bản", "bắt đầu từ 1"),
         ("  - doan: Nội dung.", "  - doan: A\n    gach: B", 11, "Nội dung", "đúng một"),
-        ("  - doan: Nội dung.", "  - nhiem_vu: khong-co", 10, "Nội dung", "khong-co"),
+        # The unknown reference at the line of the block that makes it (not of noi_dung).
+        ("  - doan: Nội dung.", "  - nhiem_vu: khong-co", 11, "Nhiệm vụ", "khong-co"),
     ],
 )
 def test_bad_input_table(
@@ -97,8 +98,9 @@ def test_bad_input_table(
 
 def test_duplicate_keys_are_reported(tmp_path: Path) -> None:
     problems = _problems(tmp_path, "khoi: dang\nkhoi: nha_nuoc\n")
-    assert problems[0][0] == "dòng 2"
-    assert "lặp" in problems[0][2]
+    # With the rest of the record's problems (its missing fields), in one run.
+    assert next(p for p in problems if "lặp" in p[2])[0] == "dòng 2"
+    assert len(problems) > 1
 
 
 def test_validate_command_lists_all_problems_and_exits_2(tmp_path: Path) -> None:

@@ -386,7 +386,7 @@ def test_a_column_left_empty_is_one_problem(typed: Path, tmp_path: Path) -> None
     book = openpyxl.load_workbook(typed)
     sheet = book["Chỉ tiêu"]
     for r in range(3, 8):  # five more targets, each with its code and no Nội dung
-        sheet.cell(row=r, column=1, value=f"00{r}")
+        sheet.cell(row=r, column=1, value=f"01{r}")  # codes of their own (005 is taken)
     book.save(half)
     with pytest.raises(InputError) as caught:
         load_document(half)

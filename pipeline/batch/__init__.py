@@ -1,7 +1,14 @@
 """Per-commune batches: one plan per commune of a roster, in parallel, incrementally."""
 
 from pipeline.batch.plan import Failure, Job, Plan, plan_batch
-from pipeline.batch.run import BatchInterrupted, BatchOptions, BatchReport, Progress, run_batch
+from pipeline.batch.run import (
+    BatchInterrupted,
+    BatchOptions,
+    BatchReport,
+    Progress,
+    run_batch,
+    trial_batch,
+)
 
 __all__ = [
     "BatchInterrupted",
@@ -13,4 +20,5 @@ __all__ = [
     "Progress",
     "plan_batch",
     "run_batch",
+    "trial_batch",
 ]

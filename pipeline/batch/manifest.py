@@ -95,6 +95,8 @@ def read_previous(out_dir: Path) -> tuple[dict[str, Entry], dict[str, Any] | Non
     try:
         found = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
         if manifest.is_current_version(found):
+            # Plans kept from earlier runs (a run that failed somewhere deletes nothing).
+            entries.update(_entries(found.get("kept", ())))
             entries.update(_entries(found.get("documents", ())))
             combined = found.get("combined")
     except (OSError, ValueError, AttributeError):
@@ -191,8 +193,16 @@ def write_manifest(
     failed: Iterable[Mapping[str, Any]],
     combined: Mapping[str, Any] | None,
     complete: bool,
+    kept: Iterable[Entry] = (),
 ) -> None:
-    """Write the manifest atomically: communes sorted by code, failures by row."""
+    """Write the manifest atomically: communes sorted by code, failures by row.
+
+    ``kept``: plans of earlier runs still in the folder that this run did not make
+    (the roster dropped them, or their row fails now); written only when there are
+    some, so that the next run that succeeds for the whole roster removes them.
+    """
+    kept = sorted(kept, key=lambda e: e.code)
+    extra = {"kept": [e.to_json() for e in kept]} if kept else {}
     manifest.write(
         path,
         manifest.document(
@@ -202,5 +212,6 @@ def write_manifest(
             complete=complete,
             failed=sorted(failed, key=lambda f: (f["row"], f["code"])),
             combined=combined,
+            **extra,
         ),
     )

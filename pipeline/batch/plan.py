@@ -70,6 +70,10 @@ class Job:
     input_sha256: str
 
 
+#: The sample commune as a job (row 0), for a trial render before any real row.
+SAMPLE_JOB = Job(0, SAMPLE.ma, SAMPLE.full_name, "mau", SAMPLE, "")
+
+
 @dataclass(frozen=True)
 class Failure:
     """A commune that produced no plan, and why."""
@@ -253,6 +257,20 @@ def plan_batch(spec_path: Path) -> Plan:
     sample = check_recipe(data, uses, _locator(spec_doc, record_doc))
     data = resolve_registry(data, sample, distribution_source(spec_doc, record_doc))
     roster = load_roster(spec_path.parent / spec.danh_sach, sheet=spec.trang_tinh, strict=False)
+    if not roster.rows:
+        # An emptied roster must not read as "every commune was dropped": that run
+        # would make nothing and remove every plan already made.
+        raise InputError(
+            [
+                Problem(
+                    roster.source,
+                    "",
+                    "",
+                    "Danh sách không có xã nào (chỉ có hàng tiêu đề, hoặc các hàng đều trống). "
+                    "Điền danh sách xã rồi chạy lại; các văn bản đã tạo không bị xóa.",
+                )
+            ]
+        )
     slugs = unique_slugs([(row.name, row.code) for row in roster.rows])
     recipe = _digest({"version": __version__, "record": data})
     jobs, failures = [], []

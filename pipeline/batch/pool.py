@@ -4,8 +4,10 @@ A few tasks (of up to :data:`CHUNK` communes each) per worker are in flight at a
 so memory does not grow with the roster. Ctrl-C and SIGTERM become a stop request,
 honoured between tasks: nothing new is started, the plans being written are finished
 and their outcomes yielded, so that every file on disk is whole and recorded (a second
-Ctrl-C stops at once). A worker killed outright breaks the pool: the communes not done
-are yielded as lost.
+Ctrl-C stops at once). A worker killed outright (out of memory, ``kill -9``) breaks
+the pool: a new pool takes over, the communes of the broken tasks are tried again one
+by one, and a commune that breaks a pool :data:`ATTEMPTS` times is yielded as lost;
+every other commune is made.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ IN_FLIGHT = 4
 CHUNK = 16
 #: How often (seconds) a waiting run looks whether it was asked to stop.
 POLL = 0.2
+#: Times a commune may be in a task whose worker died before it is given up (lost).
+ATTEMPTS = 3
+#: New pools a run may start after broken ones.
+RESTARTS = 8
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -82,6 +88,7 @@ class Outcomes:
         self.stop = stop
         self.executor: ProcessPoolExecutor | None = None
         self._thaw = False
+        self._workers = workers
         if workers > 1 and len(jobs) > 1:
             # What the workers inherit (templates, jobs, vanban itself) lives as long as
             # they do: frozen, the collector never walks it, in them or here, and their
@@ -90,15 +97,19 @@ class Outcomes:
             self._thaw = gc.get_freeze_count() == 0
             gc.freeze()
             # Started now, before any progress-bar thread: workers may then be forked.
-            self.executor = ProcessPoolExecutor(
-                max_workers=min(workers, len(jobs)),
-                mp_context=_context(),
-                initializer=start_worker,
-                initargs=(recipe, self.jobs),
-            )
-            with contextlib.suppress(BrokenProcessPool):  # then every job comes back lost
-                self.executor.submit(_ready).result()
+            self.executor = self._start()
         self._stream: Iterator[Outcome] | None = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        executor = ProcessPoolExecutor(
+            max_workers=min(self._workers, len(self.jobs)),
+            mp_context=_context(),
+            initializer=start_worker,
+            initargs=(self.recipe, self.jobs),
+        )
+        with contextlib.suppress(BrokenProcessPool):  # then the first tasks break it again
+            executor.submit(_ready).result()
+        return executor
 
     def __iter__(self) -> Iterator[Outcome]:
         if self._stream is None:
@@ -127,17 +138,21 @@ class Outcomes:
     def _in_pool(self, executor: ProcessPoolExecutor) -> Iterator[Outcome]:
         source = self.recipe.roster_source
         queue = deque(range(len(self.jobs)))
+        retry: deque[int] = deque()  # communes of broken tasks, tried again one by one
+        broken_in: dict[int, int] = {}  # job number → pools broken while it was in hand
         pending: dict[Future[list[Result]], range] = {}
         workers = _size(executor)
         limit = IN_FLIGHT * workers
-        broken = False
+        restarts = 0
         try:
             while True:
                 if self.stop():
                     queue.clear()
+                    retry.clear()
                     pending = {f: j for f, j in pending.items() if not f.cancel()}
+                broken = not _submit(executor, retry, pending, limit, workers, single=True)
                 broken = broken or not _submit(executor, queue, pending, limit, workers)
-                if not pending:
+                if not pending and not broken:
                     break
                 done, _ = wait(pending, timeout=POLL, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -145,10 +160,17 @@ class Outcomes:
                     error = future.exception()
                     if error is None:
                         yield from self._outcomes(numbers, future.result())
-                    else:
-                        broken = broken or isinstance(error, BrokenProcessPool)
-                        yield from (lost(self.jobs[n], source) for n in numbers)
-            yield from (lost(self.jobs[n], source) for n in queue)
+                        continue
+                    broken = True
+                    yield from self._again(numbers, broken_in, retry, restarts >= RESTARTS)
+                if broken and not pending:
+                    # Every task of the broken pool is back: start a new pool for the rest.
+                    executor.shutdown(wait=True, cancel_futures=True)
+                    if restarts >= RESTARTS or self.stop() or not (queue or retry):
+                        break
+                    restarts += 1
+                    executor = self.executor = self._start()
+            yield from (lost(self.jobs[n], source) for n in (*retry, *queue))
         except KeyboardInterrupt:  # asked twice, or outside the main thread
             executor.shutdown(wait=True, cancel_futures=True)
             for future, numbers in pending.items():
@@ -156,9 +178,21 @@ class Outcomes:
                     yield from self._outcomes(numbers, future.result())
             raise
 
+    def _again(
+        self, numbers: range, broken_in: dict[int, int], retry: deque[int], last: bool
+    ) -> Iterator[Outcome]:
+        """Queue the communes of a broken task to be tried again, one by one; yield as
+        lost those that have broken a pool :data:`ATTEMPTS` times (or the ``last``)."""
+        for n in numbers:
+            broken_in[n] = broken_in.get(n, 0) + 1
+            if broken_in[n] >= ATTEMPTS or last:
+                yield lost(self.jobs[n], self.recipe.roster_source)
+            else:
+                retry.append(n)
+
     def _outcomes(self, numbers: range, results: list[Result]) -> Iterator[Outcome]:
-        for number, (sha256, problems, extras) in zip(numbers, results, strict=True):
-            yield Outcome(self.jobs[number], sha256, problems, extras=extras)
+        for number, (sha256, problems, extras, stop) in zip(numbers, results, strict=True):
+            yield Outcome(self.jobs[number], sha256, problems, extras=extras, stop=stop)
 
 
 def _ready() -> bool:
@@ -189,12 +223,14 @@ def _submit(
     pending: dict[Future[list[Result]], range],
     limit: int,
     workers: int,
+    *,
+    single: bool = False,
 ) -> bool:
     """Top ``pending`` up to ``limit`` tasks from ``queue`` (job numbers, in order);
     return False if the pool is broken. Tasks shrink towards the end so that the
-    workers finish together."""
+    workers finish together; ``single``: one commune per task."""
     while queue and len(pending) < limit:
-        size = max(1, min(CHUNK, len(queue) // (IN_FLIGHT * workers)))
+        size = 1 if single else max(1, min(CHUNK, len(queue) // (IN_FLIGHT * workers)))
         numbers = range(queue[0], queue[0] + size)
         try:
             pending[executor.submit(run_jobs, numbers.start, numbers.stop)] = numbers

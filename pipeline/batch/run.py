@@ -2,18 +2,25 @@
 
 Each finished commune is journalled as it arrives; the manifest is written at the
 end, also when the run is interrupted (Ctrl-C, or SIGTERM turned into it by the CLI),
-and no temporary file is left behind. Outputs of communes the roster no longer has
-(or that now fail) are removed after a complete run, so ``build/<batch>/`` holds
-exactly the current plans.
+and no temporary file is left behind. Nothing already made is deleted unless the run
+succeeded for the whole roster: then the plans of communes the roster no longer has
+are removed (those the manifest recorded, and only those), and listed in the report.
+After any other run the manifest keeps them (``kept``) for the next good run to remove.
+
+One run at a time writes into a batch folder (a lock, :func:`folder_lock`); a full
+or read-only disk stops the run with a message naming the path.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,13 +35,18 @@ from pipeline.batch.manifest import (
     read_previous,
     write_manifest,
 )
-from pipeline.batch.plan import Failure, Job, Plan
+from pipeline.batch.plan import SAMPLE_JOB, Failure, Job, Plan
 from pipeline.batch.pool import Outcomes, StopRequest
-from pipeline.batch.worker import Outcome, Recipe
+from pipeline.batch.worker import Outcome, Recipe, trial_render
+from pipeline.errors import Problem, RenderError, UsageError
+from pipeline.limits import os_message
 from pipeline.rendering import fsync_file, fsync_folder, write_atomic
 from pipeline.rendering.combine import combine_documents
 
 COMBINED = "tat-ca.docx"
+#: Held (flock) by the run writing into a batch folder.
+LOCK = ".vanban.lock"
+_LOCK_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 #: While plans are written, the files written since the last time are flushed to
 #: disk this often (seconds), so that what is left to flush at the end is little.
 FLUSH_EVERY = 0.25
@@ -68,6 +80,9 @@ class BatchReport:
     interrupted: bool = False
     lost: int = 0  # communes not made because a worker process died: a re-run makes them
     seconds: float = 0.0
+    warnings: list[Problem] = field(default_factory=list)  # what the roster's reading said
+    removed: list[str] = field(default_factory=list)  # files of communes no longer listed
+    kept: int = 0  # such communes whose files stay until a run succeeds for the whole roster
 
     @property
     def ok(self) -> bool:
@@ -98,6 +113,29 @@ class BatchInterrupted(KeyboardInterrupt):
         self.report = report
 
 
+def _recipe(plan: Plan, template: Path, out_dir: Path, lists: Path | None, check: bool) -> Recipe:
+    return Recipe(
+        plan.data,
+        plan.uses,
+        plan.roster.source,
+        plan.roster.headers,
+        template,
+        out_dir,
+        lists,
+        check,
+    )
+
+
+def trial_batch(plan: Plan, template: Path, list_template: Path | None = None) -> None:
+    """Render a sample commune with the batch's templates, writing nothing.
+
+    Raises:
+        TemplateProblem: the templates fail whatever the commune: the batch is stopped
+            before anything is written or removed.
+    """
+    trial_render(_recipe(plan, template, Path(), list_template, False), SAMPLE_JOB)
+
+
 def remove_temp_files(out_dir: Path) -> None:
     """Remove temporary files a killed run may have left (``.<name>.<pid>-<n>.tmp``,
     see ``rendering.output.temp_name``)."""
@@ -118,6 +156,7 @@ class _Run:
     failures: list[Failure] = field(default_factory=list)
     lost: int = 0
     syncer: _Syncer | None = None
+    stopped: Problem | None = None  # a disk error that stopped the run
 
     def entry(
         self, job: Job, output_sha256: str = "", extras: tuple[tuple[str, str], ...] = ()
@@ -141,11 +180,17 @@ class _Run:
             return False
         if outcome.sha256 is None:
             self.failures.append(Failure(job.row, job.code, job.name, outcome.problems))
+            if outcome.stop and self.stopped is None:
+                self.stopped = outcome.problems[0]
             return False
         entry = self.entries[job.code] = self.entry(job, outcome.sha256, outcome.extras)
         if self.syncer is not None:
             self.syncer.add(name for name, _ in entry.files)
-        journal.record(entry)
+        try:
+            journal.record(entry)
+        except OSError as exc:  # the disk filled up between the plan and its line
+            if self.stopped is None:
+                self.stopped = _disk_problem(journal.path, exc)
         return True
 
 
@@ -169,7 +214,22 @@ def run_batch(
     started = time.perf_counter()
     options = options or BatchOptions()
     out_dir = build_dir / plan.name
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out_dir):
+        report = _run_locked(plan, template, out_dir, list_template, options, progress)
+    report.seconds = time.perf_counter() - started
+    if report.interrupted:
+        raise BatchInterrupted(report)
+    return report
+
+
+def _run_locked(
+    plan: Plan,
+    template: Path,
+    out_dir: Path,
+    list_template: Path | None,
+    options: BatchOptions,
+    progress: Progress | None,
+) -> BatchReport:
     remove_temp_files(out_dir)
     previous, previous_combined = read_previous(out_dir)
     run = _Run(
@@ -181,13 +241,97 @@ def run_batch(
         out_dir,
         total=len(plan.jobs) + len(plan.failures),
         skipped=len(plan.jobs) - len(todo),
+        warnings=list(plan.roster.warnings),
     )
     _render(run, report, todo, options, progress)
-    _finish(run, report, previous, previous_combined, options)
-    report.seconds = time.perf_counter() - started
-    if report.interrupted:
-        raise BatchInterrupted(report)
+    try:
+        _finish(run, report, previous, previous_combined, options)
+    except OSError as exc:
+        # The manifest could not be written: the old one stays. So does every plan (a
+        # plan made again from the same inputs is the same bytes); a plan whose hash
+        # the old manifest does not hold is made again by the next run.
+        with contextlib.suppress(OSError):
+            (out_dir / JOURNAL).unlink(missing_ok=True)
+        raise RenderError(
+            [
+                _disk_problem(out_dir / MANIFEST, exc),
+                Problem(
+                    str(out_dir),
+                    "",
+                    "",
+                    "Đợt dừng giữa chừng; không văn bản nào bị xóa. Sửa lỗi trên rồi chạy lại.",
+                ),
+            ]
+        ) from None
+    if run.stopped is not None:
+        raise RenderError(
+            [
+                run.stopped,
+                Problem(
+                    str(out_dir),
+                    "",
+                    "",
+                    f"Đã dừng đợt sau {report.rendered} văn bản: không ghi được vào thư mục. "
+                    "Các văn bản đã xong được giữ và ghi vào manifest; không văn bản nào bị "
+                    "xóa. Sửa lỗi trên rồi chạy lại để tạo tiếp.",
+                ),
+            ]
+        )
     return report
+
+
+def _disk_problem(path: Path, exc: OSError) -> Problem:
+    return Problem(str(path), "", "", f"Không ghi được: {os_message(exc)}")
+
+
+@contextlib.contextmanager
+def folder_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the batch folder for this run; refuse if another run holds it.
+
+    The folder is created if missing and tried for writing first (a read-only or
+    full disk stops here, before anything is changed).
+
+    Raises:
+        UsageError: another run writes into the folder, or it cannot be written.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        handle = os.open(
+            out_dir / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644
+        )
+    except OSError as exc:
+        raise UsageError([_disk_problem(out_dir, exc)]) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise UsageError([_disk_problem(out_dir, exc)]) from None
+            raise UsageError(
+                [
+                    Problem(
+                        str(out_dir),
+                        "",
+                        "",
+                        "Một lần chạy vanban khác đang ghi vào thư mục này. Đợi lần chạy đó "
+                        "xong rồi chạy lại (hoặc ghi ra thư mục khác với -o).",
+                    )
+                ]
+            ) from None
+        _probe(out_dir)
+        yield
+    finally:
+        os.close(handle)  # releases the lock; the empty lock file stays (it is harmless)
+
+
+def _probe(out_dir: Path) -> None:
+    """Write and remove a small file: a read-only or full disk is found before any plan."""
+    probe = out_dir / f".probe.{os.getpid()}.tmp"
+    try:
+        write_atomic(probe, b"vanban", durable=False)
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError([_disk_problem(out_dir, exc)]) from None
 
 
 def _to_render(run: _Run, previous: dict[str, Entry], force: bool) -> list[Job]:
@@ -217,11 +361,17 @@ def _finish(
 ) -> None:
     """Tidy the folder after a complete run, join the plans if asked, write the manifest."""
     report.lost = run.lost
-    complete = not report.interrupted and not run.lost
+    complete = not report.interrupted and not run.lost and run.stopped is None
     report.failures = sorted(run.failures, key=lambda f: f.row)
     combined_entry = None
+    kept: list[Entry] = []
+    if complete and not report.failures and run.plan.jobs:
+        report.removed = _remove_stale(run, previous)
+    else:
+        # Not a success for the whole roster: nothing made before is deleted.
+        kept = _kept(run, previous)
+        report.kept = len(kept)
     if complete:
-        _remove_stale(run, previous)
         if run.plan.spec.gop if options.combined is None else options.combined:
             combined_entry = _combine(run, previous_combined)
             report.combined = run.out_dir / COMBINED if combined_entry else None
@@ -237,6 +387,7 @@ def _finish(
         [f.to_json() for f in report.failures],
         combined_entry,
         complete,
+        kept,
     )
     (run.out_dir / JOURNAL).unlink(missing_ok=True)
 
@@ -249,23 +400,16 @@ def _render(
     progress: Progress | None,
 ) -> None:
     plan = run.plan
-    recipe = Recipe(
-        plan.data,
-        plan.uses,
-        plan.roster.source,
-        plan.roster.headers,
-        run.template,
-        run.out_dir,
-        run.list_template,
-        options.check,
-    )
+    recipe = _recipe(plan, run.template, run.out_dir, run.list_template, options.check)
     workers = options.jobs or os.cpu_count() or 1
     journal = Journal(run.out_dir)
     stream = None
     syncer = run.syncer = _Syncer(run.out_dir)
     try:
         with StopRequest() as stop:
-            stream = Outcomes(recipe, todo, workers, lambda: stop.requested)
+            stream = Outcomes(
+                recipe, todo, workers, lambda: stop.requested or run.stopped is not None
+            )
             syncer.start()  # after the workers: they are forked from one thread
             if progress is not None:
                 progress.start(len(todo), report.skipped)
@@ -276,14 +420,15 @@ def _render(
                 finished += 1
                 if progress is not None:
                     progress.advance(outcome.job.name, ok)
-        report.interrupted = finished < len(todo) and not run.lost
+        report.interrupted = finished < len(todo) and not run.lost and run.stopped is None
     except KeyboardInterrupt:
         report.interrupted = True
     finally:
         syncer.stop()
         if stream is not None:
             stream.close()  # stops the workers now, not whenever they are collected
-        journal.close()
+        with contextlib.suppress(OSError):  # a full disk: the run says so already
+            journal.close()
         if progress is not None:
             progress.stop()
         remove_temp_files(run.out_dir)
@@ -349,13 +494,32 @@ def _file(path: Path) -> dict[str, str]:
     return {"path": path.as_posix(), "sha256": file_sha256(path)}
 
 
-def _remove_stale(run: _Run, previous: dict[str, Entry]) -> None:
-    """Remove plans the last runs made that this roster no longer has (or now fails)."""
+def _remove_stale(run: _Run, previous: dict[str, Entry]) -> list[str]:
+    """Remove the files the manifest recorded for communes this roster no longer has;
+    return their names. Only files named by the manifest, in the folder itself."""
     current = {name for entry in run.entries.values() for name, _ in entry.files}
+    removed = []
     for entry in previous.values():
         for name, _ in entry.files:
-            if name not in current and Path(name).name == name:
-                (run.out_dir / name).unlink(missing_ok=True)
+            path = run.out_dir / name
+            if name not in current and Path(name).name == name and path.is_file():
+                path.unlink()
+                removed.append(name)
+    return sorted(removed)
+
+
+def _kept(run: _Run, previous: dict[str, Entry]) -> list[Entry]:
+    """Return the previous entries this run did not make again whose files are still
+    there: the manifest keeps them so that a later, complete run removes them."""
+    kept = []
+    current = {name for entry in run.entries.values() for name, _ in entry.files}
+    for code, entry in previous.items():
+        if code in run.entries:
+            continue
+        names = [name for name, _ in entry.files if name not in current]
+        if any((run.out_dir / name).is_file() for name in names if Path(name).name == name):
+            kept.append(entry)
+    return kept
 
 
 def _combine(run: _Run, previous: dict[str, Any] | None) -> dict[str, Any] | None:

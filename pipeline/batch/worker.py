@@ -24,7 +24,8 @@ from pipeline.compliance import problems as format_problems
 from pipeline.context import DocumentContext, build_document_context
 from pipeline.context.distribution import rows_csv
 from pipeline.context.lists import build_list_context
-from pipeline.errors import Problem, VanbanError
+from pipeline.errors import Problem, TemplateProblem, VanbanError
+from pipeline.limits import DISK_ERRNOS, os_message
 from pipeline.models import OfficialDocument
 from pipeline.naming import list_names
 from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic, zip_bytes
@@ -57,6 +58,7 @@ class Outcome:
     problems: tuple[Problem, ...] = ()
     lost: bool = False  # its worker died: not the row's fault, a re-run will make it
     extras: tuple[tuple[str, str], ...] = ()  # (file name, sha256) of the list files
+    stop: bool = False  # the disk refused a write: the run must stop (full, read-only)
 
 
 def _mapping(context: Any) -> dict[str, Any]:
@@ -120,27 +122,71 @@ class Renderer:
         """Render and write ``job``'s files; return its outcome (never raises for a row)."""
         try:
             files = self.render(job)
-            # The plan itself last: once it is there, its list files are too. No fsync
-            # here: the main process flushes each written file (see write_atomic).
-            for name, data in reversed(files.items()):
-                write_atomic(self.recipe.out_dir / name, data, durable=False)
         except VanbanError as exc:
             return Outcome(job, None, tuple(exc.problems))
+        except MemoryError:
+            return Outcome(job, None, (self._problem(job, _MEMORY),))
         except Exception as exc:  # one commune's surprise must not stop the others
-            problem = Problem(
-                self.recipe.roster_source,
-                f"hàng {job.row}",
-                "",
-                f"Lỗi không mong đợi khi tạo văn bản ({type(exc).__name__}: {exc}). "
-                "Báo lỗi này cho người quản trị vanban.",
-            )
-            return Outcome(job, None, (problem,))
+            return Outcome(job, None, (self._problem(job, _unexpected(exc)),))
+        # The plan itself last: once it is there, its list files are too. No fsync
+        # here: the main process flushes each written file (see write_atomic).
+        for name, data in reversed(files.items()):
+            path = self.recipe.out_dir / name
+            try:
+                write_atomic(path, data, durable=False)
+            except OSError as exc:
+                problem = Problem(str(path), "", "", f"Không ghi được tệp: {os_message(exc)}")
+                return Outcome(job, None, (problem,), stop=exc.errno in DISK_ERRNOS)
         hashes = [(name, hashlib.sha256(data).hexdigest()) for name, data in files.items()]
         return Outcome(job, hashes[0][1], extras=tuple(hashes[1:]))
 
+    def _problem(self, job: Job, message: str) -> Problem:
+        return Problem(self.recipe.roster_source, f"hàng {job.row}", "", message)
 
-#: What a worker sends back of an outcome: the plan's hash, problems, list files.
-Result = tuple[str | None, tuple[Problem, ...], tuple[tuple[str, str], ...]]
+
+_MEMORY = (
+    "Không đủ bộ nhớ để tạo văn bản này (mẫu hoặc dữ liệu tạo ra một văn bản quá lớn). "
+    "Kiểm tra các vòng lặp và chỗ trống của mẫu."
+)
+
+
+def _unexpected(exc: Exception) -> str:
+    # No Python names in a clerk's message: what happened, and whom to tell.
+    return (
+        "Lỗi không mong đợi khi tạo văn bản của xã này. Báo lỗi này cho người quản trị "
+        "vanban, kèm tệp đợt và danh sách."
+    )
+
+
+def trial_render(recipe: Recipe, job: Job) -> None:
+    """Render ``job`` (a sample commune) without writing: a template that fails on any
+    commune stops the batch here, before anything is written or removed.
+
+    Raises:
+        TemplateProblem: the templates fail on the sample commune (with its problems).
+    """
+    renderer = Renderer(recipe)
+    try:
+        renderer.render(job)
+    except VanbanError as exc:
+        raise TemplateProblem(
+            [
+                *exc.problems,
+                Problem(
+                    str(recipe.template),
+                    "",
+                    "",
+                    "Mẫu không dùng được cho đợt này: thử điền với một xã mẫu đã lỗi như trên, "
+                    "nên mọi xã đều sẽ lỗi. Chưa ghi hay xóa tệp nào.",
+                ),
+            ]
+        ) from None
+    except MemoryError:
+        raise TemplateProblem([Problem(str(recipe.template), "", "", _MEMORY)]) from None
+
+
+#: What a worker sends back of an outcome: the plan's hash, problems, list files, stop.
+Result = tuple[str | None, tuple[Problem, ...], tuple[tuple[str, str], ...], bool]
 
 #: The renderer and jobs of this worker process, set once by :func:`start_worker`.
 _WORKER: dict[str, Any] = {}
@@ -174,4 +220,4 @@ def run_jobs(start: int, stop: int) -> list[Result]:
     renderer: Renderer = _WORKER["renderer"]
     jobs: tuple[Job, ...] = _WORKER["jobs"]
     outcomes = (renderer.run(job) for job in jobs[start:stop])
-    return [(o.sha256, o.problems, o.extras) for o in outcomes]
+    return [(o.sha256, o.problems, o.extras, o.stop) for o in outcomes]

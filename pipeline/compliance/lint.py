@@ -27,6 +27,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from pipeline.compliance.package import w
 from pipeline.compliance.paras import Para, flatten, part_paragraphs, text_runs
+from pipeline.limits import LOOP_ITERATIONS, SIZE
 
 _PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
@@ -34,9 +35,22 @@ _OPEN = re.compile(r"\{\{|\{%|\{#")
 _SMART = "“”‘’"
 _XML_TAG = re.compile(r"<[^>]+>")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
-_BUILTINS = {"loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false"}
+_BUILTINS = {"loop", "range", "dict", "cycler", "joiner", "namespace", "true", "false"}
+#: Methods of the data a template might try to call or read (the sandbox refuses them).
+_DATA_METHODS = frozenset(
+    name for kind in (str, dict, list, tuple, int) for name in dir(kind) if not name.startswith("_")
+)
 
-Kind = Literal["syntax", "undefined", "split_tag", "split_paragraphs", "smart_quotes", "unreadable"]
+Kind = Literal[
+    "syntax",
+    "undefined",
+    "split_tag",
+    "split_paragraphs",
+    "smart_quotes",
+    "unreadable",
+    "unsafe",
+    "limit",
+]
 
 
 @dataclass(frozen=True)
@@ -181,7 +195,10 @@ def _jinja_findings(
         ]
     except TemplateError as exc:
         return [LintFinding(name, part, "", "error", "syntax", f"Mẫu không dịch được: {exc}.")]
-    out = []
+    out = [
+        LintFinding(name, part, _excerpt(source, lineno), "error", kind, message)
+        for kind, message, lineno in sandbox_refusals(tree, variables)
+    ]
     for missing, lineno in undefined_names(tree, variables):
         known = ", ".join(sorted(variables)) if "." not in missing else ""
         hint = f" Các biến có: {known}." if known else ""
@@ -196,6 +213,122 @@ def _jinja_findings(
             )
         )
     return out
+
+
+def _fields(variables: Mapping[str, Any]) -> set[str]:
+    """Return every field name of the dataclasses reachable from ``variables``."""
+    seen: set[Any] = set()
+    names: set[str] = set()
+    todo = list(variables.values())
+    while todo:
+        hint = todo.pop()
+        for arg in (hint, *typing.get_args(hint)):
+            if isinstance(arg, type) and dataclasses.is_dataclass(arg) and arg not in seen:
+                seen.add(arg)
+                hints = typing.get_type_hints(arg)
+                names.update(hints)
+                todo.extend(hints.values())
+            elif typing.get_args(arg) and arg is not hint:
+                todo.append(arg)
+    return names
+
+
+def _constant(node: nodes.Node) -> Any:
+    return node.value if isinstance(node, nodes.Const) else None
+
+
+def _range_length(node: nodes.Node) -> int | None:
+    """Return the length of ``range(consts)``; None for anything else, -1 when unknown."""
+    if not (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name)):
+        return None
+    if node.node.name != "range":
+        return None
+    args = [_constant(a) for a in node.args]
+    if not args or not all(isinstance(a, int) for a in args) or node.kwargs or node.dyn_args:
+        return -1
+    try:
+        return len(range(*args))
+    except (ValueError, TypeError):
+        return -1
+
+
+def sandbox_refusals(
+    tree: nodes.Template, variables: Mapping[str, Any]
+) -> list[tuple[Kind, str, int]]:
+    """Return (kind, message, line) for what the sandbox refuses or stops when rendering:
+    internals and methods of the data, over-long ranges and loops, huge products."""
+    fields = _fields(variables)
+    out: list[tuple[Kind, str, int]] = []
+    for node in tree.find_all(nodes.Getattr):
+        if node.attr.startswith("_") or (node.attr in _DATA_METHODS and node.attr not in fields):
+            out.append(
+                (
+                    "unsafe",
+                    f"Mẫu đọc “{_dotted(node)}”: “{node.attr}” không phải trường dữ liệu (nội "
+                    "bộ hoặc phương thức); vanban sẽ từ chối khi tạo văn bản. Dùng trường dữ "
+                    "liệu, hoặc bộ lọc như |upper, |length.",
+                    node.lineno,
+                )
+            )
+    for name in tree.find_all(nodes.Name):
+        if name.name == "lipsum" and name.ctx == "load":
+            out.append(("unsafe", "Mẫu dùng lipsum(): vanban không có hàm này.", name.lineno))
+    out.extend(_loop_refusals(tree))
+    for product in tree.find_all(nodes.Mul):
+        left, right = _constant(product.left), _constant(product.right)
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, str) and isinstance(times, int) and len(seq) * times > SIZE:
+                out.append(
+                    (
+                        "limit",
+                        f"Phép nhân chuỗi tạo ra {len(seq) * times:_} ký tự (giới hạn "
+                        f"{SIZE:_}): vanban sẽ dừng khi tạo văn bản.".replace("_", "."),
+                        product.lineno,
+                    )
+                )
+    return sorted(set(out), key=lambda item: (item[2], item[1]))
+
+
+def _loop_refusals(tree: nodes.Node, outer: int = 1) -> list[tuple[Kind, str, int]]:
+    """Flag ``for`` loops over ranges: unknown length, or (with the loops around them)
+    more steps than a rendering may take."""
+    out: list[tuple[Kind, str, int]] = []
+    for loop in _loops_below(tree):
+        length = _range_length(loop.iter)
+        steps = outer
+        if length == -1:
+            out.append(
+                (
+                    "limit",
+                    "Vòng lặp range() với số không cố định: không biết chạy bao nhiêu lượt. "
+                    "Mẫu chỉ nên lặp trên danh sách của dữ liệu ({% for x in … %}).",
+                    loop.lineno,
+                )
+            )
+        elif length is not None:
+            steps = outer * max(length, 1)
+            if steps > LOOP_ITERATIONS:
+                out.append(
+                    (
+                        "limit",
+                        f"Vòng lặp chạy {steps:_} lượt (kể cả các vòng ngoài; giới hạn "
+                        f"{LOOP_ITERATIONS:_} lượt mỗi văn bản): vanban sẽ dừng khi tạo "
+                        "văn bản.".replace("_", "."),
+                        loop.lineno,
+                    )
+                )
+        for child in [*loop.body, *loop.else_]:
+            out.extend(_loop_refusals(child, steps))
+    return out
+
+
+def _loops_below(node: nodes.Node) -> Iterator[nodes.For]:
+    """Yield the ``for`` loops under ``node`` that no other loop under it holds."""
+    if isinstance(node, nodes.For):
+        yield node
+        return
+    for child in node.iter_child_nodes():
+        yield from _loops_below(child)
 
 
 def undefined_names(tree: nodes.Template, variables: Mapping[str, Any]) -> list[tuple[str, int]]:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from pydantic_core.core_schema import ErrorType
 
 from pipeline.errors import Problem
 from pipeline.loading.yaml_source import PathKey
@@ -25,6 +28,18 @@ def data_path(loc: Iterable[str | int], data: Any) -> PathKey:
             node = node[part]
             path.append(part)
     return tuple(path)
+
+
+#: A part of an error location that names a field (union members are tagged by their
+#: type, "literal['tat_ca']" or "tuple[…]": never shown to a user).
+_FIELD = re.compile(r"^[a-z_][a-z0-9_]*$")
+#: Error types of Pydantic itself: their messages are English; ours are Vietnamese.
+_BUILTIN_TYPES = frozenset(typing.get_args(ErrorType))
+
+
+def clean_loc(loc: Iterable[str | int]) -> tuple[str | int, ...]:
+    """Return ``loc`` without the tags of union members (type names)."""
+    return tuple(p for p in loc if not isinstance(p, str) or _FIELD.match(p))
 
 
 def _field_name(loc: tuple[str | int, ...]) -> str:
@@ -96,7 +111,7 @@ def problem_from_error(
     model: type[BaseModel] | None = None,
 ) -> Problem:
     """Return the Vietnamese :class:`Problem` for one Pydantic error."""
-    loc = tuple(error["loc"])
+    loc = clean_loc(error["loc"])
     sub_field = (error.get("ctx") or {}).get("field")
     if isinstance(sub_field, str):
         # A record-level check that concerns one sub-field names it in its context.
@@ -119,6 +134,9 @@ def problem_from_error(
         message = f"Trường “{name}” không có trong hồ sơ loại này.{hint} Sửa tên hoặc xóa trường."
     elif kind in _MESSAGES:
         message = _MESSAGES[kind](error, label)
+    elif kind in _BUILTIN_TYPES and kind != "value_error":
+        # Pydantic's own words are English and name Python types: say it plainly.
+        message = f"{label}: giá trị “{_show(error.get('input'))}” không hợp lệ ở đây."
     else:
         # Our own validators already word their message in Vietnamese.
         message = error["msg"].removeprefix("Value error, ")
@@ -135,9 +153,13 @@ def problems_from_validation(
     data: Any,
     line_of: Callable[[PathKey], int | str],
     model: type[BaseModel] | None = None,
+    *,
+    skip: Iterable[str] = (),
 ) -> list[Problem]:
-    """Return one problem per error of ``exc``, in the order of the file."""
-    errors = exc.errors()
+    """Return one problem per error of ``exc``, in the order of the file (leaving out
+    errors of the types in ``skip``: checks the caller makes itself)."""
+    skipped = frozenset(skip)
+    errors = [e for e in exc.errors() if e["type"] not in skipped]
     # A list whose only item failed is also "too short": the item's own error says more.
     item_locs = [tuple(e["loc"]) for e in errors if e["type"] != "too_short"]
     errors = [
@@ -146,8 +168,31 @@ def problems_from_validation(
         if e["type"] != "too_short"
         or not any(loc[: len(e["loc"])] == tuple(e["loc"]) for loc in item_locs)
     ]
-    problems = [problem_from_error(e, source, data, line_of, model) for e in errors]
+    problems = _merge_alternatives(
+        [(e, problem_from_error(e, source, data, line_of, model)) for e in errors]
+    )
     return sorted(set(problems), key=lambda p: (_line_number(p.location), p.field, p.message))
+
+
+def _merge_alternatives(found: list[tuple[ErrorDetails, Problem]]) -> list[Problem]:
+    """Join the errors of one value that matched none of a field's forms (a union:
+    "tat_ca" or a list) into one problem naming every form it could take."""
+    merged: dict[tuple[str, str], list[Problem]] = {}
+    out = []
+    for error, problem in found:
+        if clean_loc(error["loc"]) != tuple(error["loc"]):
+            merged.setdefault((problem.location, problem.field), []).append(problem)
+        else:
+            out.append(problem)
+    for (location, field), group in merged.items():
+        if len(group) == 1:
+            out.extend(group)
+            continue
+        forms = "; hoặc ".join(dict.fromkeys(p.message.rstrip(".") for p in group))
+        out.append(
+            Problem(group[0].source, location, field, f"Không khớp dạng nào được nhận: {forms}.")
+        )
+    return out
 
 
 def _line_number(location: str) -> int:

@@ -14,6 +14,7 @@ from pipeline.loading.tabular import load_roster
 from pipeline.loading.workbook import is_workbook, read_workbook
 from pipeline.loading.yaml_source import YamlDocument, read_yaml
 from pipeline.models.document import (
+    Distribution,
     GroupRef,
     OfficialDocument,
     Recipient,
@@ -112,6 +113,19 @@ def resolve_distribution(
     dist = doc.noi_nhan
     if dist.danh_ba is None:
         return doc
+    return doc.model_copy(update={"noi_nhan": resolve_recipients(dist, source, registry_reader)})
+
+
+def resolve_recipients(
+    dist: Distribution, source: YamlDocument, registry_reader: RosterReader | None = None
+) -> Distribution:
+    """Return the Nơi nhận ``dist`` (of the record ``source``) resolved against its
+    registry (``dist.danh_ba``, which must be set).
+
+    Raises:
+        InputError: see :func:`resolve_distribution`.
+    """
+    assert dist.danh_ba is not None
     path = Path(source.source).parent / dist.danh_ba
     registry, registry_doc = load_registry(path)
     resolver = _Resolver(registry, registry_doc, path, registry_reader)
@@ -127,8 +141,7 @@ def resolve_distribution(
             problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
-    resolved = dist.model_copy(update={"danh_ba": None, "cac_noi": tuple(items)})
-    return doc.model_copy(update={"noi_nhan": resolved})
+    return dist.model_copy(update={"danh_ba": None, "cac_noi": tuple(items)})
 
 
 def _recipient(

@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from itertools import zip_longest
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import InputError, Problem
+from pipeline.limits import CSV_BYTES, XLSX_BYTES, check_file, check_zip
 from pipeline.models.roster import Column
 
 _DELIMITERS = (",", ";", "\t")
@@ -40,11 +42,18 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """A read spreadsheet: the header written for each field found, and the data rows."""
+    """A read spreadsheet: the header written for each field found, and the data rows.
+
+    ``letters``: the column letter of each field found ("A" for the first column);
+    ``warnings``: what was read past or read in a way the user should know about (a
+    column vanban does not know, the sheet chosen among several).
+    """
 
     source: str
     headers: dict[str, str]
     rows: list[Row]
+    letters: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def header_key(text: str) -> str:
@@ -62,6 +71,12 @@ class _Layout:
     fields: tuple[str | None, ...]
     headers: dict[str, str]
     blank: frozenset[int]
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def letters(self) -> dict[str, str]:
+        """Return the column letter of each field found."""
+        return {name: _letter(i) for i, name in enumerate(self.fields) if name is not None}
 
 
 def _spellings(columns: Mapping[str, Column]) -> dict[str, str]:
@@ -79,6 +94,7 @@ def _layout(
     columns: Mapping[str, Column],
     required: Iterable[str],
     ignored: Iterable[str],
+    unknown_ok: bool = False,
 ) -> _Layout:
     index = _spellings(columns)
     skipped = {header_key(text) for text in ignored}
@@ -86,6 +102,7 @@ def _layout(
     headers: dict[str, str] = {}
     blank: set[int] = set()
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     for position, cell in enumerate(header, start=1):
         text = " ".join(str(cell).split()) if cell is not None else ""
         key = header_key(text)
@@ -96,7 +113,19 @@ def _layout(
         elif key in skipped:
             continue
         elif name is None:
-            problems.append(_unknown_header(source, text, position, index, columns))
+            problem = _unknown_header(source, text, position, index, columns)
+            if unknown_ok and not _close(key, index):
+                # A column of the user's own (a phone number): read past, said once.
+                warnings.append(
+                    Problem(
+                        source,
+                        f"hàng 1, cột {_letter(position - 1)}",
+                        text,
+                        f"Cột “{text}” không dùng để tạo văn bản: vanban bỏ qua cột này.",
+                    )
+                )
+            else:
+                problems.append(problem)
         elif name in headers:
             message = (
                 f"Cột “{text}” trùng với cột “{headers[name]}” (cùng là "
@@ -115,7 +144,12 @@ def _layout(
         problems.append(Problem(source, "hàng 1", "", message))
     if problems:
         raise InputError(problems)
-    return _Layout(tuple(fields), headers, frozenset(blank))
+    return _Layout(tuple(fields), headers, frozenset(blank), tuple(warnings))
+
+
+def _close(key: str, index: Mapping[str, str]) -> bool:
+    """Return whether a header is close to a known one (then likely a misspelling)."""
+    return bool(difflib.get_close_matches(key, list(index), n=1, cutoff=0.6))
 
 
 def _unknown_header(
@@ -163,6 +197,7 @@ def _letter(position: int) -> str:
 
 
 def _decode(path: Path) -> str:
+    check_file(path, CSV_BYTES, "tệp CSV")
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -204,15 +239,38 @@ def _read_csv(path: Path, read: _Reader) -> Table:
         raise InputError(
             [Problem(str(path), f"dòng {records.line_num}", "", f"Tệp CSV hỏng: {exc}.")]
         ) from None
-    return Table(str(path), layout.headers, rows)
+    return Table(str(path), layout.headers, rows, layout.letters, list(layout.warnings))
 
 
 # --------------------------------------------------------------------------- XLSX
 
 
+def _check_xlsx(path: Path) -> None:
+    """Refuse a workbook too large, as stored or once unpacked (a zip bomb)."""
+    check_file(path, XLSX_BYTES, "tệp Excel")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_zip(path, archive, "Tệp Excel")
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _not_a_workbook(path, exc) from None
+
+
+def _not_a_workbook(path: Path, exc: Exception) -> InputError:
+    return InputError(
+        [
+            Problem(
+                str(path),
+                "",
+                "",
+                "Không mở được tệp Excel (tệp hỏng, hoặc không phải .xlsx). Lưu lại dưới "
+                "dạng .xlsx (Excel Workbook); tệp .xls cũ không dùng được.",
+            )
+        ]
+    )
+
+
 def _open_workbook(path: Path, data_only: bool) -> Any:
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with warnings.catch_warnings():
@@ -220,36 +278,102 @@ def _open_workbook(path: Path, data_only: bool) -> Any:
             # conditional formats); they do not change cell values.
             warnings.simplefilter("ignore")
             return load_workbook(path, read_only=True, data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+    except Exception as exc:  # openpyxl fails in many ways on a damaged file
+        raise _not_a_workbook(path, exc) from None
+
+
+def _sheet_names(workbook: Any) -> str:
+    return ", ".join(
+        f"“{ws.title}”" + (" (ẩn)" if getattr(ws, "sheet_state", "visible") != "visible" else "")
+        for ws in workbook.worksheets
+    )
+
+
+def _sheet(workbook: Any, path: Path, sheet: str | None) -> tuple[Any, list[Problem]]:
+    """Return the sheet to read and what to tell the user about the choice.
+
+    Without ``sheet``: the sheet the workbook opens on (as the person sees it), or the
+    first visible one; hidden sheets are never read unless named.
+    """
+    if sheet is not None:
+        if sheet not in workbook.sheetnames:
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "",
+                        f"Không có trang tính “{sheet}”. Các trang có: {_sheet_names(workbook)}.",
+                    )
+                ]
+            )
+        return workbook[sheet], []
+    visible = [
+        ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"
+    ]
+    if not visible:
         raise InputError(
             [
                 Problem(
-                    str(path),
-                    "",
-                    "",
-                    f"Không mở được tệp Excel ({exc}). Lưu lại dưới dạng .xlsx "
-                    "(Excel Workbook); tệp .xls cũ không dùng được.",
-                )
-            ]
-        ) from None
-
-
-def _sheet(workbook: Any, path: Path, sheet: str | None) -> Any:
-    if sheet is None:
-        return workbook.worksheets[0]
-    if sheet not in workbook.sheetnames:
-        raise InputError(
-            [
-                Problem(
-                    str(path),
-                    "",
-                    "",
-                    f"Không có trang tính “{sheet}”. "
-                    f"Các trang có: {', '.join(workbook.sheetnames)}.",
+                    str(path), "", "", "Mọi trang tính của tệp đều đang ẩn: bỏ ẩn trang danh sách."
                 )
             ]
         )
-    return workbook[sheet]
+    try:
+        active = workbook.active
+    except (IndexError, AttributeError):
+        active = None
+    chosen = active if active in visible else visible[0]
+    warnings = []
+    if len(workbook.worksheets) > 1:
+        hidden = [ws.title for ws in workbook.worksheets if ws not in visible]
+        note = f" (bỏ qua trang ẩn {', '.join(f'“{t}”' for t in hidden)})" if hidden else ""
+        warnings.append(
+            Problem(
+                str(path),
+                "",
+                "",
+                f"Tệp có {len(workbook.worksheets)} trang tính; đọc trang “{chosen.title}”"
+                f"{note}. Muốn đọc trang khác, ghi tên trang vào trường trang_tinh của tệp đợt.",
+            )
+        )
+    return chosen, warnings
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
+
+
+def _merged_header(path: Path, worksheet: Any) -> None:
+    """Refuse a header row with merged cells: only the first cell of a merge holds the
+    text, so the columns under the rest would have no header (or the wrong one).
+
+    Raises:
+        InputError: which cells are merged and how to fix it.
+    """
+    try:
+        with worksheet._get_source() as source:  # the sheet's XML (size checked before)
+            xml = source.read()
+    except Exception:
+        return
+    merged = [m for m in _MERGE.finditer(xml) if int(m.group(2)) <= 1 and m.group(3)]
+    if not merged:
+        return
+    refs = ", ".join(
+        f"{m.group(1).decode()}1:{m.group(3).decode()}{m.group(4).decode()}" for m in merged
+    )
+    raise InputError(
+        [
+            Problem(
+                str(path),
+                f"hàng 1 (ô gộp {refs})",
+                "",
+                "Hàng tiêu đề có ô gộp (Merge): chỉ ô đầu của vùng gộp có chữ, các cột còn lại "
+                "không có tiêu đề nên vanban không biết chúng chứa gì. Bỏ gộp ô (Home → Merge "
+                "& Center → Unmerge Cells), ghi tiêu đề riêng cho từng cột; hàng 1 phải là "
+                "tiêu đề cột (xóa các hàng tên bảng phía trên nếu có).",
+            )
+        ]
+    )
 
 
 def _cell_value(cell: Any) -> Any:
@@ -264,19 +388,33 @@ def _cell_value(cell: Any) -> Any:
     return value
 
 
-def _xlsx_rows(values_sheet: Any, formula_sheet: Any) -> Iterator[tuple[Any, Any]]:
-    yield from zip_longest(values_sheet.iter_rows(), formula_sheet.iter_rows(), fillvalue=())
-
-
 def _read_xlsx(path: Path, read: _Reader, sheet: str | None) -> Table:
+    _check_xlsx(path)
     values_book = _open_workbook(path, data_only=True)
     formula_book = _open_workbook(path, data_only=False)
+    readers: list[Any] = []  # the sheets' row readers: closed first, or the file stays open
     try:
-        rows_iter = _xlsx_rows(_sheet(values_book, path, sheet), _sheet(formula_book, path, sheet))
+        values_sheet, warnings = _sheet(values_book, path, sheet)
+        _merged_header(path, values_sheet)
+        readers = [values_sheet.iter_rows(), formula_book[values_sheet.title].iter_rows()]
+        rows_iter = zip_longest(*readers, fillvalue=())
         first = next(rows_iter, None)
         if first is None:
-            raise InputError([Problem(str(path), "", "", "Trang tính trống: không có tiêu đề.")])
-        layout = read.layout([c.value for c in first[0]])
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        "",
+                        "",
+                        f"Trang tính “{values_sheet.title}” trống: không có tiêu đề.",
+                    )
+                ]
+            )
+        try:
+            layout = read.layout([c.value for c in first[0]])
+        except InputError as exc:
+            raise InputError([*exc.problems, *_hidden_hint(values_book, path)]) from None
+        warnings.extend(layout.warnings)
         rows = []
         for counted, (cells, formulas) in enumerate(rows_iter, start=2):
             # The row openpyxl read (Excel's own number), should any row be skipped.
@@ -288,9 +426,29 @@ def _read_xlsx(path: Path, read: _Reader, sheet: str | None) -> Table:
             if row is not None:
                 rows.append(row)
     finally:
+        for reader in readers:
+            reader.close()
         values_book.close()
         formula_book.close()
-    return Table(str(path), layout.headers, rows)
+    return Table(str(path), layout.headers, rows, layout.letters, warnings)
+
+
+def _hidden_hint(workbook: Any, path: Path) -> list[Problem]:
+    """Name the hidden sheets when the sheet read has a wrong header: the roster may
+    be on one of them."""
+    hidden = [ws.title for ws in workbook.worksheets if getattr(ws, "sheet_state", "") != "visible"]
+    if not hidden:
+        return []
+    names = ", ".join(f"“{t}”" for t in hidden)
+    return [
+        Problem(
+            str(path),
+            "",
+            "",
+            f"Tệp còn có trang tính ẩn {names}. Nếu danh sách nằm ở đó, ghi tên trang vào "
+            "trường trang_tinh của tệp đợt (hoặc bỏ ẩn trang và mở tệp ở trang đó).",
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -301,9 +459,12 @@ class _Reader:
     columns: Mapping[str, Column]
     required: tuple[str, ...]
     ignored: tuple[str, ...]
+    unknown_ok: bool = False
 
     def layout(self, header: Sequence[Any]) -> _Layout:
-        return _layout(self.source, header, self.columns, self.required, self.ignored)
+        return _layout(
+            self.source, header, self.columns, self.required, self.ignored, self.unknown_ok
+        )
 
     def label(self, layout: _Layout, position: int) -> str:
         name = layout.fields[position] if position < len(layout.fields) else None
@@ -362,16 +523,19 @@ def read_table(
     required: Sequence[str] = (),
     ignored: Sequence[str] = (),
     sheet: str | None = None,
+    unknown_ok: bool = False,
 ) -> Table:
     """Read the CSV or XLSX at ``path`` into rows keyed by the fields of ``columns``.
 
+    With ``unknown_ok``, a column vanban does not know (and whose header is not close to
+    a known one) is read past with a warning instead of stopping the read.
+
     Raises:
         InputError: the file cannot be read, or its header row is wrong (an unknown,
-            repeated or missing column): nothing in it can be trusted.
+            repeated or missing column, merged header cells): nothing in it can be trusted.
     """
-    read = _Reader(str(path), columns, tuple(required), tuple(ignored))
-    if not path.is_file():
-        raise InputError([Problem(str(path), "", "", "Không tìm thấy tệp. Kiểm tra đường dẫn.")])
+    read = _Reader(str(path), columns, tuple(required), tuple(ignored), unknown_ok)
+    check_file(path, max(CSV_BYTES, XLSX_BYTES), "danh sách (.csv hoặc .xlsx)")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path, read)

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from pipeline.errors import InputError, Problem
+from pipeline.loading.recover import recover_cells
 from pipeline.loading.spreadsheet import Row, read_table
 from pipeline.models.roster import COLUMNS, IGNORED_COLUMNS, REQUIRED_COLUMNS, Commune
 
@@ -44,11 +45,16 @@ class RosterRow:
 
 @dataclass(frozen=True)
 class Roster:
-    """A loaded roster; iterating it yields the communes of its good rows, in order."""
+    """A loaded roster; iterating it yields the communes of its good rows, in order.
+
+    ``warnings``: what was read past or recovered (an unknown column, a code typed as a
+    number whose leading zeros were restored, a date typed as a number), by cell.
+    """
 
     source: str
     headers: dict[str, str]
     rows: tuple[RosterRow, ...]
+    warnings: tuple[Problem, ...] = ()
 
     def __iter__(self) -> Iterator[Commune]:
         return (row.commune for row in self.rows if row.commune is not None)
@@ -77,10 +83,19 @@ def load_roster(path: Path, *, sheet: str | None = None, strict: bool = True) ->
             ``strict``, also the problems of every bad row at once.
     """
     table = read_table(
-        path, COLUMNS, required=REQUIRED_COLUMNS, ignored=IGNORED_COLUMNS, sheet=sheet
+        path,
+        COLUMNS,
+        required=REQUIRED_COLUMNS,
+        ignored=IGNORED_COLUMNS,
+        sheet=sheet,
+        unknown_ok=True,
     )
+    rows, recovered = recover_cells(table)
     roster = Roster(
-        table.source, table.headers, _validate_rows(table.source, table.headers, table.rows)
+        table.source,
+        table.headers,
+        _validate_rows(table.source, table.headers, rows),
+        (*table.warnings, *recovered),
     )
     if strict and roster.problems:
         raise InputError(roster.problems)

@@ -597,7 +597,7 @@ def read_record_source(path: Path, what: str, *, defer: bool = False) -> YamlDoc
 
     if is_workbook(path):
         return read_workbook(path, OfficialDocument, defer=defer)
-    return read_mapping(path, what)
+    return read_mapping(path, what, keep_going=defer)
 
 
 _CELL = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)$")

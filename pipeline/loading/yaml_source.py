@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import InputError, Problem
+from pipeline.limits import YAML_BYTES, YAML_NODES, check_file
 
 PathKey = tuple[str | int, ...]
 
@@ -28,6 +29,8 @@ class YamlDocument:
     #: What the person typed for each other unquoted value YAML read as a number
     #: (``so_ban: 010`` is octal 8 for YAML; here it is "010").
     typed_numbers: dict[PathKey, str] = field(default_factory=dict)
+    #: Problems found while reading (a repeated key) when asked to go on past them.
+    problems: list[Problem] = field(default_factory=list)
 
     def line_of(self, path: PathKey) -> int:
         """Return the line of ``path``, or of its closest ancestor that has one."""
@@ -42,6 +45,14 @@ class YamlDocument:
         return f"dòng {self.line_of(path)}"
 
 
+class _TooManyNodes(Exception):
+    """The YAML builds more than :data:`YAML_NODES` values (an alias bomb)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _Builder:
     def __init__(self, source: str) -> None:
         self.source = source
@@ -49,8 +60,14 @@ class _Builder:
         self.lines: dict[PathKey, int] = {}
         self.problems: list[Problem] = []
         self.typed_numbers: dict[PathKey, str] = {}
+        self.budget = YAML_NODES
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        # Aliases (*name) repeat a node wherever they stand: counted each time, so
+        # that a few lines of nested aliases cannot build billions of values.
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooManyNodes(node.start_mark.line + 1)
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -91,11 +108,38 @@ class _Builder:
         return out
 
 
-def parse_yaml(text: str, source: str) -> YamlDocument:
+#: PyYAML's words for the usual mistakes, said in Vietnamese.
+_SYNTAX = (
+    ("mapping values are not allowed", "dấu “:” đặt sai chỗ, hoặc văn bản có “: ” cần ngoặc kép"),
+    ("could not find expected ':'", "thiếu dấu “:” sau tên trường"),
+    ("cannot start any token", "có ký tự không được dùng ở đầu giá trị (Tab, @, `…)"),
+    ("expected <block end>", "thụt lề không đều giữa các dòng cùng cấp"),
+    ("found undefined alias", "bí danh “*tên” chưa được khai báo bằng “&tên”"),
+    ("found unexpected end of stream", "tệp kết thúc giữa chừng (thiếu dấu ngoặc đóng?)"),
+    ("found unknown escape character", "ký tự “\\” lạ trong chuỗi ngoặc kép"),
+    ("while scanning a quoted scalar", "thiếu dấu ngoặc kép đóng"),
+    ("did not find expected", "thiếu dấu đóng hoặc dấu phẩy giữa các mục"),
+    ("special characters are not allowed", "có ký tự điều khiển không được dùng"),
+)
+
+
+def _syntax(problem: str | None) -> str:
+    text = problem or ""
+    for english, vietnamese in _SYNTAX:
+        if english in text:
+            return vietnamese
+    return "cấu trúc không đúng"
+
+
+def parse_yaml(text: str, source: str, *, keep_going: bool = False) -> YamlDocument:
     """Parse ``text`` (YAML) into data with a line map.
 
+    With ``keep_going``, a repeated key is not raised but kept in the document's
+    ``problems`` (the last value counts), so that the rest of the file is checked too.
+
     Raises:
-        InputError: the text is not valid YAML, or a mapping repeats a key.
+        InputError: the text is not valid YAML, or (without ``keep_going``) a mapping
+            repeats a key.
     """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -108,26 +152,65 @@ def parse_yaml(text: str, source: str) -> YamlDocument:
                     source,
                     where,
                     "",
-                    f"Tệp YAML sai cú pháp ({exc.problem}). Kiểm tra thụt lề, dấu “:” sau tên "
-                    "trường và dấu ngoặc kép quanh văn bản có dấu “:” hoặc “#”.",
+                    f"Tệp YAML sai cú pháp ({_syntax(exc.problem)}). Kiểm tra thụt lề, dấu “:” "
+                    "sau tên trường và dấu ngoặc kép quanh văn bản có dấu “:” hoặc “#”.",
                 )
             ]
         ) from None
-    except yaml.YAMLError as exc:
-        raise InputError([Problem(source, "", "", f"Tệp YAML không đọc được: {exc}")]) from None
+    except yaml.YAMLError:
+        raise InputError(
+            [Problem(source, "", "", "Tệp YAML không đọc được (có ký tự lạ?): lưu lại bằng UTF-8.")]
+        ) from None
+    except RecursionError:
+        raise InputError(
+            [Problem(source, "", "", "Tệp YAML lồng nhau quá sâu: viết lại cho phẳng hơn.")]
+        ) from None
     builder = _Builder(source)
-    data = None if node is None else builder.build(node, ())
-    if builder.problems:
+    try:
+        data = None if node is None else builder.build(node, ())
+    except _TooManyNodes as exc:
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    f"dòng {exc.line}",
+                    "",
+                    f"Tệp tạo ra quá nhiều giá trị (hơn {YAML_NODES:_} — thường do bí danh "
+                    "“*tên” lồng nhau lặp lại một khối nhiều lần). Viết thẳng nội dung, "
+                    "bỏ các bí danh “&tên”/“*tên” lồng nhau.".replace("_", "."),
+                )
+            ]
+        ) from None
+    except RecursionError:
+        raise InputError(
+            [
+                Problem(
+                    source,
+                    "",
+                    "",
+                    "Tệp lồng nhau quá sâu (hoặc một bí danh “*tên” trỏ vào chính khối chứa "
+                    "nó): viết lại cho phẳng hơn.",
+                )
+            ]
+        ) from None
+    if builder.problems and not keep_going:
         raise InputError(builder.problems)
-    return YamlDocument(source, data, builder.lines, builder.typed_numbers)
+    return YamlDocument(
+        source,
+        data,
+        builder.lines,
+        typed_numbers=builder.typed_numbers,
+        problems=builder.problems,
+    )
 
 
-def read_yaml(path: Path) -> YamlDocument:
+def read_yaml(path: Path, *, keep_going: bool = False) -> YamlDocument:
     """Read and parse the YAML file at ``path``.
 
     Raises:
         InputError: the file is missing, unreadable, not UTF-8 or not valid YAML.
     """
+    check_file(path, YAML_BYTES, "tệp YAML")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -149,10 +232,10 @@ def read_yaml(path: Path) -> YamlDocument:
         raise InputError(
             [Problem(str(path), "", "", f"Không đọc được tệp: {exc.strerror}.")]
         ) from None
-    return parse_yaml(text, str(path))
+    return parse_yaml(text, str(path), keep_going=keep_going)
 
 
-def read_mapping(path: Path, what: str) -> YamlDocument:
+def read_mapping(path: Path, what: str, *, keep_going: bool = False) -> YamlDocument:
     """Read the YAML file at ``path``, which must hold a mapping of fields.
 
     ``what`` says, in Vietnamese, what the file must be ("Tệp hồ sơ phải là …").
@@ -160,7 +243,7 @@ def read_mapping(path: Path, what: str) -> YamlDocument:
     Raises:
         InputError: the file is unreadable, not YAML, or not a mapping.
     """
-    doc = read_yaml(path)
+    doc = read_yaml(path, keep_going=keep_going)
     if not isinstance(doc.data, dict):
         raise InputError([Problem(doc.source, "dòng 1", "", what)])
     return doc

@@ -488,26 +488,11 @@ class OfficialDocument(Record):
         khoi = info.data.get("khoi")
         if khoi is None:
             return value
-        family: Family = "party" if khoi == "dang" else "state"
-        profile = profile_for(family, None)
-        if value.quyen_han is not None and authority_prefix(value.quyen_han) is None:
-            raise PydanticCustomError(
-                "authority",
-                "Quyền hạn ký “{value}” không dùng trong văn bản {family}: chỉ dùng {allowed} "
-                "(hoặc bỏ trống khi người đứng đầu ký trực tiếp).",
-                {
-                    "field": "quyen_han",
-                    "value": value.quyen_han,
-                    "family": "của Đảng" if khoi == "dang" else "hành chính nhà nước",
-                    "allowed": ", ".join(profile.authority_prefixes),
-                },
-            )
-        problem = stack_problem(value.lines(), family)
+        problem = authority_problem(value, khoi)
         if problem is not None:
+            message, field = problem
             raise PydanticCustomError(
-                "authority",
-                "{message}",
-                {"field": "dong" if value.dong else "quyen_han", "message": problem[0]},
+                "authority", "{message}", {"field": field, "message": message}
             )
         return value
 
@@ -560,6 +545,27 @@ class OfficialDocument(Record):
             return self.ngay.year
         assert self.nam is not None  # guaranteed by _consistent
         return self.nam
+
+
+def authority_problem(signature: Signature, khoi: str) -> tuple[str, str] | None:
+    """Return (message, field) when ``signature``'s authority and lines break the rules
+    of the family of ``khoi`` (a prefix of the other family, a combination the rules do
+    not allow), else None. Used by the record's validator and, on the raw data of a
+    record that failed elsewhere, by :mod:`pipeline.loading.crosscheck`."""
+    family: Family = "party" if khoi == "dang" else "state"
+    profile = profile_for(family, None)
+    if signature.quyen_han is not None and authority_prefix(signature.quyen_han) is None:
+        kind = "của Đảng" if khoi == "dang" else "hành chính nhà nước"
+        return (
+            f"Quyền hạn ký “{signature.quyen_han}” không dùng trong văn bản {kind}: chỉ dùng "
+            f"{', '.join(profile.authority_prefixes)} (hoặc bỏ trống khi người đứng đầu ký "
+            "trực tiếp).",
+            "quyen_han",
+        )
+    problem = stack_problem(signature.lines(), family)
+    if problem is not None:
+        return problem[0], "dong" if signature.dong else "quyen_han"
+    return None
 
 
 Section.model_rebuild()

@@ -149,6 +149,13 @@ def _decimal(value: Any) -> Any:
 
 
 def _day(value: Any) -> Any:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        raise PydanticCustomError(
+            "date_number",
+            "“{value}” là một số, không phải ngày: ghi ngày dạng ngày/tháng/năm (ví dụ "
+            "30/06/2026), hoặc định dạng ô là Ngày (Date) trong Excel.",
+            {"value": value},
+        )
     return value.date() if isinstance(value, datetime) else value
 
 

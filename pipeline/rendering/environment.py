@@ -6,9 +6,22 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
+
+from pipeline.rendering.limits import (
+    DATA_METHOD,
+    bounded_join,
+    check_binop,
+    check_size,
+    guard_filters,
+    guarded_iter,
+    safe_range,
+    spend,
+    unsafe_hint,
+)
 
 #: Types of values that are plain data: never a callable the sandbox must wrap.
 _PLAIN = frozenset({str, int, float, bool, tuple, type(None), Markup})
@@ -268,28 +281,104 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     """
 
     _MAX_VERDICTS = 4096
+    #: Operators checked before they run (``'ab' * 3000000000`` must never start).
+    intercepted_binops = frozenset({"*", "**", "%", "+", "//"})
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._verdicts: dict[tuple[type, str], bool] = {}
+        # Every rendering runs under the limits of pipeline.rendering.limits: the
+        # budget starts when the text is joined (that is when the template runs).
+        self.concat = bounded_join  # type: ignore[method-assign]
+        self.globals["range"] = safe_range
+        self.globals.pop("lipsum", None)  # lipsum(10**9) would write forever
+        self.filters.update(guard_filters(self.filters))
+
+    def guard_loop(self, iterable: Any) -> Any:
+        """Return ``iterable`` counted against the rendering's budget (every ``for``)."""
+        return guarded_iter(iterable)
+
+    def guard_size(self, value: Any) -> Any:
+        """Return ``value`` if it is not too large (every ``~`` join)."""
+        return check_size(value)
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        # Only the tree being compiled is guarded: ``parse`` still gives the template
+        # as written (lint reads it).
+        for loop in source.find_all(nodes.For):
+            loop.iter = _call_env("guard_loop", loop.iter)
+        for concat in list(source.find_all(nodes.Concat)):
+            _replace(source, concat, _call_env("guard_size", concat))
+        return super()._generate(source, name, filename, defer_init)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        check_binop(operator, left, right)
+        return check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        spend()  # a macro calling itself in a loop is counted like a loop
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        return self.undefined(unsafe_hint(attribute), name=attribute, obj=obj, exc=SecurityError)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # The common case, ``b.kieu`` on every body line: an attribute already judged
         # safe on this type, holding plain data (so not a ``str.format`` to wrap).
-        if self._verdicts.get((type(obj), attribute)):
+        verdict = self._verdicts.get((type(obj), attribute))
+        if verdict:
             value = getattr(obj, attribute, _MISSING)
             if type(value) in _PLAIN:
                 return value
+        elif verdict is False and isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]  # a field named like a method ("items") is data
         return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         key = (type(obj), attr)
         safe = self._verdicts.get(key)
         if safe is None:
-            safe = super().is_safe_attribute(obj, attr, value)
+            # Methods of the data (``xa.items``, ``ten.format``) are not data: a
+            # template reads fields; what it may do with them, filters do.
+            safe = super().is_safe_attribute(obj, attr, value) and not (
+                callable(value) and not isinstance(obj, DATA_METHOD)
+            )
             if len(self._verdicts) < self._MAX_VERDICTS:
                 self._verdicts[key] = safe
         return safe
+
+
+def _call_env(method: str, node: nodes.Node) -> nodes.Call:
+    """Return the expression ``environment.<method>(node)``."""
+    return nodes.Call(
+        nodes.EnvironmentAttribute(method, lineno=node.lineno),
+        [node],
+        [],
+        None,
+        None,
+        lineno=node.lineno,
+    )
+
+
+def _replace(tree: nodes.Node, old: nodes.Node, new: nodes.Node) -> None:
+    """Put ``new`` where ``old`` stands in ``tree`` (``old`` becomes its argument)."""
+    for parent in tree.find_all(nodes.Node):
+        for field in parent.fields:
+            value = getattr(parent, field, None)
+            if value is old and parent is not new:
+                setattr(parent, field, new)
+                return
+            if isinstance(value, list) and parent is not new:
+                for index, item in enumerate(value):
+                    if item is old:
+                        value[index] = new
+                        return
 
 
 @cache

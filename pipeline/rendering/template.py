@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,9 @@ from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from pipeline.errors import Problem, TemplateProblem
+from pipeline.limits import TEMPLATE_BYTES, check_file, check_zip
 from pipeline.rendering.environment import environment
+from pipeline.rendering.limits import LimitExceeded, failure_message
 from pipeline.rendering.parts import extra_parts
 from pipeline.rendering.zipfile_raw import Member, read_members
 
@@ -93,6 +96,7 @@ class PreparedTemplate:
         Raises:
             TemplateProblem: the file is not a .docx or a part has a Jinja syntax error.
         """
+        check_file(path, TEMPLATE_BYTES, "mẫu Word .docx")
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -108,14 +112,19 @@ class PreparedTemplate:
     @classmethod
     def _prepare(cls, path: str, raw: bytes, digest: str) -> PreparedTemplate:
         try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                check_zip(Path(path), archive, "Mẫu Word")
             members = read_members(io.BytesIO(raw))
-        except (OSError, zipfile.BadZipFile) as exc:
+        except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
             raise _unreadable(path, exc) from None
         parts = []
         for index, member in enumerate(members):
             if not _PART.match(member.name):
                 continue
-            xml = member.content().decode("utf-8")
+            try:
+                xml = member.content().decode("utf-8")
+            except (ValueError, zlib.error, EOFError) as exc:  # not UTF-8, damaged data
+                raise _unreadable(path, exc) from None
             if not _TAG.search(xml):
                 continue
             source = _patch(xml)
@@ -211,6 +220,12 @@ class PreparedTemplate:
             out = part.template.render(context)
         except UndefinedError as exc:
             raise TemplateProblem([self._problem(part, exc, _undefined_message(exc))]) from None
+        except LimitExceeded as exc:
+            message = (
+                f"Mẫu vượt giới hạn khi điền: {exc}. Kiểm tra vòng lặp (for), phép nhân "
+                "chuỗi và bộ lọc trong thẻ này; mẫu chỉ đặt dữ liệu vào chỗ."
+            )
+            raise TemplateProblem([self._problem(part, exc, message)]) from None
         except SecurityError as exc:
             raise TemplateProblem(
                 [
@@ -227,6 +242,16 @@ class PreparedTemplate:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateProblem([self._problem(part, exc, f"Lỗi khi điền mẫu: {exc}.")]) from None
+        except (
+            RecursionError,
+            MemoryError,
+            ArithmeticError,
+            ValueError,
+            TypeError,
+            LookupError,
+        ) as exc:
+            message = f"Lỗi khi điền mẫu: {failure_message(exc)}. Sửa thẻ này trong Word."
+            raise TemplateProblem([self._problem(part, exc, message)]) from None
         # Undo _patch's line breaks (str.replace: a regular expression costs more here).
         return out.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
 
@@ -249,7 +274,8 @@ def _unreadable(path: Path | str, exc: Exception) -> TemplateProblem:
                 str(path),
                 "",
                 "",
-                f"Không mở được mẫu: không phải tệp Word .docx hợp lệ ({exc}).",
+                "Không mở được mẫu: không phải tệp Word .docx hợp lệ (tệp hỏng, hoặc đuôi "
+                ".docx đặt cho tệp khác). Mở bằng Word và lưu lại dưới dạng .docx.",
             )
         ]
     )
