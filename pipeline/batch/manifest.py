@@ -13,7 +13,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,6 +36,9 @@ class Entry:
     output: str
     output_sha256: str
     extras: tuple[tuple[str, str], ...] = ()  # (file name, sha256): the distribution list
+    #: The plan's PDF when one was made (``batch.pdfs``): path, sha256, pages, the
+    #: sha256 of the .docx it was made from, pdfa. Kept while the plan is unchanged.
+    pdf: Mapping[str, Any] | None = field(default=None, hash=False)
 
     @property
     def files(self) -> tuple[tuple[str, str], ...]:
@@ -54,6 +57,8 @@ class Entry:
         }
         if self.extras:
             item["distribution_list"] = [{"path": p, "sha256": h} for p, h in self.extras]
+        if self.pdf is not None:
+            item["pdf"] = dict(self.pdf)
         return item
 
     @classmethod
@@ -75,6 +80,7 @@ class Entry:
             extras=tuple(
                 (str(f["path"]), str(f["sha256"])) for f in item.get("distribution_list", ())
             ),
+            pdf=item["pdf"] if isinstance(item.get("pdf"), Mapping) else None,
         )
 
 

@@ -130,18 +130,6 @@ def _lay_out(chunk: _Chunk, converter: PdfConverter) -> _Chunk:
     return chunk
 
 
-@dataclass
-class LayoutReport(PdfReport):
-    """A :class:`PdfReport` with what the batch method did: documents laid out
-    together, the plans converted on their own and why, the combined PDF."""
-
-    layouts: int = 0  # combined documents laid out
-    alone: list[tuple[Path, str]] = field(default_factory=list)  # (plan, why)
-    combined: PdfResult | None = None
-    facts: dict[Path, PdfFacts] = field(default_factory=dict)  # by PDF written
-    pdfa: bool = False
-
-
 def _alone_task(part: Part) -> Task[object]:
     def task(converter: PdfConverter) -> PdfResult:
         return converter.convert(part.source, part.target)
@@ -156,7 +144,7 @@ def _layout_task(chunk: _Chunk) -> Task[object]:
     return task
 
 
-def _split(chunk: _Chunk, report: LayoutReport) -> list[Part]:
+def _split(chunk: _Chunk, report: PdfReport) -> list[Part]:
     """Write the chunk's plans' PDFs; return the parts to convert on their own."""
     result = chunk.result
     if result is None or not result.ok:
@@ -191,7 +179,7 @@ def export_laid_out(
     combined: tuple[Path, Sequence[Path]] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     libreoffice: LibreOffice | None = None,
-) -> LayoutReport:
+) -> PdfReport:
     """Convert ``parts`` with ``workers`` LibreOffice instances, laid out together.
 
     ``combined`` = (target, PDFs in order): also join those PDFs' pages (every plan of
@@ -202,7 +190,7 @@ def export_laid_out(
         ToolMissing: LibreOffice or its UNO bridge is not installed (checked first).
     """
     libreoffice = libreoffice or find_libreoffice()
-    report = LayoutReport(warnings=font_warnings() if parts else [], pdfa=pdfa)
+    report = PdfReport(warnings=font_warnings() if parts else [], pdfa=pdfa)
     folder = Path(tempfile.mkdtemp(prefix="vanban-layout-"))
     chunks: list[_Chunk] = []
     try:
@@ -223,14 +211,14 @@ def export_laid_out(
         order = {p.source: n for n, p in enumerate(parts)}
         report.results.sort(key=lambda r: order.get(r.source, len(order)))
         if combined is not None:
-            report.combined = _join(combined, chunks, report)
+            report.combined.append(_join(combined, chunks, report))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return report
 
 
 def _join(
-    combined: tuple[Path, Sequence[Path]], chunks: Sequence[_Chunk], report: LayoutReport
+    combined: tuple[Path, Sequence[Path]], chunks: Sequence[_Chunk], report: PdfReport
 ) -> PdfResult:
     """Write the combined PDF from the chunks' pages and the plans' own PDFs."""
     target, pdfs = combined
