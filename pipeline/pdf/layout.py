@@ -87,21 +87,23 @@ def _signature(path: Path) -> tuple[tuple[str, int], ...] | None:
         return None
 
 
-def _chunks(parts: Sequence[Part], workers: int, folder: Path) -> tuple[list[_Chunk], list[Part]]:
-    """Group the parts by package, cut each group into chunks; return them and the
-    parts that cannot be joined."""
+def _chunks(
+    parts: Sequence[Part], workers: int, folder: Path
+) -> tuple[list[_Chunk], list[Part], list[Part]]:
+    """Group the parts by package, cut each group into chunks; return them, the parts
+    that cannot be joined, and the parts left on their own (a group of one)."""
     groups: dict[tuple[tuple[str, int], ...], list[Part]] = {}
-    alone = []
+    broken, single = [], []
     for part in parts:
         signature = _signature(part.source)
         if signature is None:
-            alone.append(part)
+            broken.append(part)
         else:
             groups.setdefault(signature, []).append(part)
     chunks: list[_Chunk] = []
     for group in groups.values():
         if len(group) == 1:
-            alone.extend(group)
+            single.extend(group)
             continue
         count = min(len(group), max(workers, math.ceil(len(group) / MAX_PARTS)))
         size = math.ceil(len(group) / count)
@@ -114,7 +116,7 @@ def _chunks(parts: Sequence[Part], workers: int, folder: Path) -> tuple[list[_Ch
                     folder / f"chunk-{number}.pdf",
                 )
             )
-    return chunks, alone
+    return chunks, broken, single
 
 
 def _lay_out(chunk: _Chunk, converter: PdfConverter) -> _Chunk:
@@ -195,18 +197,19 @@ def export_laid_out(
     chunks: list[_Chunk] = []
     try:
         with ConverterPool[object](workers, libreoffice, timeout, pdfa) as pool:
-            chunks, alone = _chunks(parts, workers, folder)
+            chunks, alone, single = _chunks(parts, workers, folder)
             report.alone += [(p.source, messages.NOT_JOINED) for p in alone]
+            alone += single
             for _, done in pool.submit([_layout_task(chunk) for chunk in chunks]):
                 assert isinstance(done, _Chunk)
                 report.layouts += 1
                 alone += _split(done, report)
-            for _, single in pool.submit([_alone_task(p) for p in alone]):
-                assert isinstance(single, PdfResult)
-                report.results.append(single)
-                if single.ok and single.output is not None:
+            for _, own in pool.submit([_alone_task(p) for p in alone]):
+                assert isinstance(own, PdfResult)
+                report.results.append(own)
+                if own.ok and own.output is not None:
                     with contextlib.suppress(OSError, PdfReadError, ValueError):
-                        report.facts[single.output] = inspect_pdf(single.output)
+                        report.facts[own.output] = inspect_pdf(own.output)
         report.starts, report.start_seconds = pool.starts, pool.start_seconds
         order = {p.source: n for n, p in enumerate(parts)}
         report.results.sort(key=lambda r: order.get(r.source, len(order)))

@@ -5,7 +5,8 @@ a bookmark at the start of each part's first paragraph and one at the end of its
 LibreOffice exports them as named destinations. A part's pages are those from its
 start mark's page to its end mark's page, accepted only when that is certain:
 
-- both marks are found, once each, and the start is not after the end;
+- both marks are found (LibreOffice keeps bookmark names unique), the start not after
+  the end;
 - the first part starts on page 1, each next part starts on the page right after the
   previous part's end, and the last part ends on the last page (a page between two
   parts, e.g. a section break pushed onto a page of its own, makes both uncertain).
@@ -42,7 +43,7 @@ class Pages:
 
 
 def _mark_pages(reader: PdfReader) -> dict[str, list[int]]:
-    """Return the page of every named destination (a name may occur more than once)."""
+    """Return the pages of every named destination."""
     found: dict[str, list[int]] = {}
     for name, destination in reader.named_destinations.items():
         try:

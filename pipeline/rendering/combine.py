@@ -40,9 +40,7 @@ _PARAGRAPH_OPEN = re.compile(r"<w:p(?:\s[^>]*)?>(?:<w:pPr\b.*?</w:pPr>|<w:pPr/>)
 
 
 def _bookmark(name: str, ident: int) -> str:
-    return (
-        f'<w:bookmarkStart w:id="{ident}" w:name="{name}"/><w:bookmarkEnd w:id="{ident}"/>'
-    )
+    return f'<w:bookmarkStart w:id="{ident}" w:name="{name}"/><w:bookmarkEnd w:id="{ident}"/>'
 
 
 def _mark(body: str, index: int) -> str:
