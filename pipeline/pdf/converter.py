@@ -221,6 +221,9 @@ class PdfConverter:
             # instead of waiting for a start timeout per document.
             self._broken = messages.start_failed(str(exc), self._log_tail())
             return {"ok": False, "message": self._broken}
+        if self._broken == messages.INTERRUPTED:  # aborted while LibreOffice started
+            self._stop_session(grace=0.0)
+            return {"ok": False, "message": self._broken}
         request: dict[str, Any] = {"src": str(source.resolve()), "dst": str(partial.resolve())}
         request.update(options)
         started = time.monotonic()

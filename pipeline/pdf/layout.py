@@ -105,7 +105,9 @@ def _chunks(
         if len(group) == 1:
             single.extend(group)
             continue
-        count = min(len(group), max(workers, math.ceil(len(group) / MAX_PARTS)))
+        # A multiple of the workers, so that they finish together.
+        count = workers * math.ceil(len(group) / (MAX_PARTS * workers))
+        count = min(len(group), count)
         size = math.ceil(len(group) / count)
         for start in range(0, len(group), size):
             number = len(chunks)
@@ -121,14 +123,22 @@ def _chunks(
 
 def _lay_out(chunk: _Chunk, converter: PdfConverter) -> _Chunk:
     """Join the chunk's plans and convert the joined document (in a worker thread)."""
+    started = time.monotonic()
     try:
         chunk.docx.write_bytes(combine_documents((p.source for p in chunk.parts), marks=True))
     except (OSError, RenderError) as exc:
         problem = Problem(str(chunk.docx), "", "", str(exc))
         chunk.result = PdfResult(chunk.docx, None, problem=problem)
         return chunk
+    joined = time.monotonic()
     timeout = converter.timeout + SECONDS_PER_PART * len(chunk.parts)
     chunk.result = converter.convert(chunk.docx, chunk.pdf, timeout=timeout, marks=True)
+    logger.info(
+        "%d plans joined in %.2f s, laid out in %.2f s",
+        len(chunk.parts),
+        joined - started,
+        time.monotonic() - joined,
+    )
     return chunk
 
 
@@ -160,6 +170,7 @@ def _split(chunk: _Chunk, report: PdfReport) -> list[Part]:
     except (OSError, PdfReadError, ValueError) as exc:
         report.alone += [(p.source, messages.layout_failed(str(exc))) for p in chunk.parts]
         return list(chunk.parts)
+    started = time.monotonic()
     share = result.seconds / len(chunk.parts)
     again = []
     for part, pages in zip(chunk.parts, chunk.pages, strict=True):
@@ -170,6 +181,7 @@ def _split(chunk: _Chunk, report: PdfReport) -> list[Part]:
         write_pages(reader, pages, part.target)
         report.results.append(PdfResult(part.source, part.target, pages.count, share))
         report.facts[part.target] = chunk.facts
+    logger.info("%d plans split in %.2f s", len(chunk.parts), time.monotonic() - started)
     return again
 
 
