@@ -192,7 +192,7 @@ def test_split_pdfs_equal_each_plan_converted_alone_and_a_broken_plan_fails_alon
     broken.write_bytes(good[:3000])  # a truncated plan: not even a zip any more
 
     pdfs = api.batch_pdfs([report], jobs=2)
-    assert pdfs.starts == 2 and pdfs.layouts == 2
+    assert pdfs.starts == pdfs.layouts == 1  # 43 plans: a second LibreOffice costs more
     assert [r.source for r in pdfs.failed] == [broken]
     assert "Không phải tệp Word" in str(pdfs.failed[0].problem)
     assert sum(r.ok for r in pdfs.results) == 42
