@@ -125,9 +125,9 @@ class Piece:
 
 def join_pages(pieces: Sequence[Piece], target: Path) -> int:
     """Write the pages of ``pieces`` in order to ``target`` (atomically); return the
-    page count. Objects shared within one source (fonts) are copied once; identical
-    objects of different sources (the same font subset split into several files) are
-    stored once.
+    page count. Objects shared within one source (fonts) are copied once; when whole
+    PDFs are joined, identical objects of different sources (the same font subset
+    split into several files) are stored once.
 
     Raises:
         OSError, PdfReadError: a piece cannot be read.
@@ -145,7 +145,10 @@ def join_pages(pieces: Sequence[Piece], target: Path) -> int:
             writer.add_page(reader.pages[number])
     if writer is None:
         raise ValueError("no pages to join")
-    if len(readers) > 1:
+    if len(readers) > 1 and any(piece.pages is None for piece in pieces):
+        # Plans' own PDFs split from one layout carry the same font subsets: store them
+        # once. Whole combined layouts share nothing, and hashing every object of
+        # thousands of pages would cost seconds for nothing.
         writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=False)
     writer.generate_file_identifiers()  # the trailer's /ID, which PDF/A requires
     buffer = io.BytesIO()
