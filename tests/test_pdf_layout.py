@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -27,7 +29,8 @@ from pypdf.generic import (
 )
 
 from pipeline import api
-from pipeline.pdf import export_pdfs
+from pipeline.errors import Problem
+from pipeline.pdf import PdfReport, PdfResult, export_pdfs, layout, messages
 from pipeline.pdf.inspect import inspect_pdf
 from pipeline.pdf.split import Pages, part_pages
 from pipeline.rendering.combine import MARK_END, MARK_START
@@ -81,6 +84,18 @@ def test_missing_marks_and_stray_pages_make_a_part_uncertain(tmp_path: Path) -> 
     marks[MARK_START.format(0)] = [1]  # a page before the first part
     reader = _marked_pdf(tmp_path, 9, marks)  # and a page after the last part
     assert part_pages(reader, 4) == [None, Pages(2, 3), Pages(4, 5), None]
+
+
+def test_a_failed_layout_sends_each_of_its_plans_to_be_converted_alone(tmp_path: Path) -> None:
+    parts = [layout.Part(tmp_path / f"{n}.docx", tmp_path / f"{n}.pdf") for n in range(3)]
+    chunk = layout._Chunk(parts, tmp_path / "c.docx", tmp_path / "c.pdf")
+    problem = Problem("c.docx", "", "", "LibreOffice không chuyển xong tệp này trong 66 giây")
+    chunk.result = PdfResult(chunk.docx, None, problem=problem)
+    report = PdfReport()
+    assert layout._split(chunk, report) == parts
+    assert report.results == []
+    assert [path for path, _ in report.alone] == [p.source for p in parts]
+    assert all("66 giây" in why and "chuyển sang PDF riêng" in why for _, why in report.alone)
 
 
 def _xmp(part: str, conformance: str) -> bytes:
@@ -172,9 +187,20 @@ def _assert_split_equals_alone(
     assert inspect_pdf(combined).pdfa == "2B"
 
 
+def _hiding(index: int) -> Callable[[PdfReader, int], list[Pages | None]]:
+    """``part_pages`` as if part ``index``'s marks had not been found."""
+
+    def found(reader: PdfReader, count: int) -> list[Pages | None]:
+        pages = part_pages(reader, count)
+        pages[index] = None
+        return pages
+
+    return found
+
+
 @needs_libreoffice
 def test_split_pdfs_equal_each_plan_converted_alone_and_a_broken_plan_fails_alone(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = example_rows()
     spec = make_batch(tmp_path / "in", rows)
@@ -191,12 +217,15 @@ def test_split_pdfs_equal_each_plan_converted_alone_and_a_broken_plan_fails_alon
     good = broken.read_bytes()
     broken.write_bytes(good[:3000])  # a truncated plan: not even a zip any more
 
+    uncertain = plans[rows[21][CODE]]  # the 20th plan laid out (the broken one is not)
+    monkeypatch.setattr(layout, "part_pages", _hiding(19))  # the 20th plan's marks lost
     pdfs = api.batch_pdfs([report], jobs=2)
+    monkeypatch.undo()
     assert pdfs.starts == pdfs.layouts == 1  # 43 plans: a second LibreOffice costs more
-    assert [r.source for r in pdfs.failed] == [broken]
+    assert [r.source for r in pdfs.failed] == [broken] and len(pdfs.results) == 43
     assert "Không phải tệp Word" in str(pdfs.failed[0].problem)
-    assert sum(r.ok for r in pdfs.results) == 42
-    assert [path for path, _ in pdfs.alone] == [broken]
+    assert uncertain.with_suffix(".pdf").is_file()  # converted on its own, and said so
+    assert pdfs.alone == [(broken, messages.NOT_JOINED), (uncertain, messages.PAGES_UNCERTAIN)]
     assert not (folder / "tat-ca.pdf").exists()
     assert "1 văn bản chưa có PDF" in str(pdfs.combined[0].problem)
     entries = _manifest(folder)
