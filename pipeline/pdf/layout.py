@@ -32,7 +32,7 @@ from pypdf.errors import PdfReadError
 
 from pipeline.errors import Problem, RenderError
 from pipeline.pdf import messages
-from pipeline.pdf.converter import DEFAULT_TIMEOUT, PdfConverter, PdfResult, _docx_problem
+from pipeline.pdf.converter import DEFAULT_TIMEOUT, PdfConverter, PdfResult
 from pipeline.pdf.export import PdfReport, font_warnings
 from pipeline.pdf.inspect import PdfFacts, inspect_pdf
 from pipeline.pdf.pool import ConverterPool, Task
@@ -76,11 +76,9 @@ class _Chunk:
 def _signature(path: Path) -> tuple[tuple[str, int], ...] | None:
     """Return the package's shared parts (name, CRC) if its main part is well-formed
     XML, else None (such a plan is converted on its own, never joined)."""
-    if _docx_problem(path) is not None:
-        return None
     try:
         with zipfile.ZipFile(path) as archive:
-            etree.fromstring(archive.read("word/document.xml"))
+            etree.fromstring(archive.read("word/document.xml"))  # KeyError: no such part
             return tuple(
                 sorted(
                     (i.filename, i.CRC) for i in archive.infolist() if i.filename not in _OWN_PARTS
