@@ -252,8 +252,9 @@ def build(
     Mọi hồ sơ được kiểm tra trước khi ghi, mọi văn bản tạo ra được kiểm tra thể thức
     (có lỗi thì không ghi tệp nào); kèm manifest.json ghi mã băm của đầu vào,
     mẫu và kết quả. Mỗi văn bản có danh sách nơi nhận đi kèm (TÊN.noi-nhan.docx để
-    in, TÊN.noi-nhan.csv cho hệ thống văn phòng điện tử hoặc in phong bì). Với --pdf,
-    mọi bản PDF được tạo qua một lần khởi động LibreOffice.
+    in, TÊN.noi-nhan.csv cho hệ thống văn phòng điện tử hoặc in phong bì). Với --pdf
+    (hoặc --pdfa: chuẩn lưu trữ PDF/A-2b), mỗi văn bản có thêm bản PDF; văn bản của
+    các đợt được dàn trang chung rồi tách thành PDF của từng xã.
     """
     report = run_interruptible(
         lambda: api.build(
