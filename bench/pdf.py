@@ -13,8 +13,11 @@ its return (LibreOffice starts included, every PDF written):
 - ``jobs1`` / ``jobs2``: ``export_laid_out`` with 1 or 2 LibreOffice instances: the plans
   joined into chunks, each laid out once, the PDF split per plan.
 
-Each variant runs ``R`` times (default 1), round after round, and its median is
-reported; ratios are those of the medians. Docs/s and pages/s count the plans' PDFs.
+Each variant runs ``R`` times (default 1), the variants interleaved round by round, and
+its median is reported. Each speed-up is the median of its rounds' speed-ups (two
+variants of one round run within a minute or two of each other, and this machine's
+speed drifts by 2x over minutes; as ``bench/batch.py`` does); the ratio of the median
+runs is printed beside it. Docs/s and pages/s count the plans' PDFs.
 The last line is
 ``pdf_speedup_jobs1=X pdf_speedup_jobs2_vs_jobs1=Y country_seconds_jobs2=Z``: X and Y
 at N = 500, Z the seconds for every commune of the country with ``jobs2`` (``nan``
@@ -99,6 +102,15 @@ def _measure(run: Callable[[], PdfReport], out: Path) -> tuple[float, int, int, 
     return seconds, docs, pages, report
 
 
+def _speedup(times: dict[str, list[float]], slow: str, fast: str) -> tuple[float, float]:
+    """Return the median of the rounds' speed-ups of ``fast`` over ``slow``, and the
+    ratio of the two medians."""
+    rounds = [a / b for a, b in zip(times[slow], times[fast], strict=True)]
+    return statistics.median(rounds), statistics.median(times[slow]) / statistics.median(
+        times[fast]
+    )
+
+
 def _bench_size(count: int, rounds: int, work: Path) -> dict[str, float]:
     folder = work / f"n{count}"
     plans = _plans(folder, count)
@@ -123,8 +135,13 @@ def _bench_size(count: int, rounds: int, work: Path) -> dict[str, float]:
             f"  {notes[name]}; runs {', '.join(f'{t:.2f}' for t in times[name])}"
         )
     if "onebyone" in medians:
-        print(f"  jobs1 vs onebyone: {medians['onebyone'] / medians['jobs1']:.2f}x")
-        print(f"  jobs2 vs jobs1:    {medians['jobs1'] / medians['jobs2']:.2f}x")
+        for slow, fast in (("onebyone", "jobs1"), ("jobs1", "jobs2")):
+            by_round, of_medians = _speedup(times, slow, fast)
+            medians[f"{fast}/{slow}"] = by_round
+            print(
+                f"  {fast} vs {slow}: {by_round:.2f}x (median of rounds; "
+                f"ratio of medians {of_medians:.2f}x)"
+            )
     shutil.rmtree(folder, ignore_errors=True)
     return medians
 
@@ -133,8 +150,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="skip N = 3,321")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each variant")
+    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES, help="the Ns to run")
     args = parser.parse_args()
-    sizes = [n for n in SIZES if not (args.quick and n == COUNTRY)]
+    sizes = [n for n in args.sizes if not (args.quick and n == COUNTRY)]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(
         f"bench/pdf.py: {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -145,8 +163,8 @@ def main() -> None:
         for count in sizes:
             results[count] = _bench_size(count, args.rounds, Path(work))
     at500 = results.get(500, {})
-    speedup1 = at500["onebyone"] / at500["jobs1"] if at500 else math.nan
-    speedup2 = at500["jobs1"] / at500["jobs2"] if at500 else math.nan
+    speedup1 = at500.get("jobs1/onebyone", math.nan)
+    speedup2 = at500.get("jobs2/jobs1", math.nan)
     country = results.get(COUNTRY, {}).get("jobs2", math.nan)
     print(
         f"pdf_speedup_jobs1={speedup1:.2f} pdf_speedup_jobs2_vs_jobs1={speedup2:.2f} "
