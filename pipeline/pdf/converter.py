@@ -130,6 +130,17 @@ class PdfConverter:
             return ()
         return (self._session.soffice.pid, self._session.worker.pid)
 
+    def start(self) -> None:
+        """Start LibreOffice now (it starts at the first document otherwise), so that
+        its start overlaps the caller's own work. A failure is reported by every
+        document later asked for, as when the start fails at a document."""
+        if self._broken is not None:
+            return
+        try:
+            self._running()
+        except StartFailed as exc:
+            self._broken = messages.start_failed(str(exc), self._log_tail())
+
     def abort(self) -> None:
         """Stop LibreOffice now and refuse every later document (Ctrl-C, from another
         thread than the one converting: its conversion ends at once, reported)."""

@@ -212,6 +212,8 @@ def export_laid_out(
     chunks: list[_Chunk] = []
     try:
         with ConverterPool[object](workers, libreoffice, timeout, pdfa) as pool:
+            if parts:
+                pool.prestart()  # LibreOffice starts while the plans are checked and joined
             chunks, alone, single = _chunks(parts, workers, folder)
             report.alone += [(p.source, messages.NOT_JOINED) for p in alone]
             alone += single

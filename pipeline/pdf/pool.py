@@ -80,7 +80,9 @@ class ConverterPool(Generic[T]):
         """Each start's seconds, worker after worker."""
         return [s for c in self.converters for s in c.start_seconds]
 
-    def _work(self, converter: PdfConverter) -> None:
+    def _work(self, converter: PdfConverter, warm: bool) -> None:
+        if warm and not self._stopped.is_set():
+            converter.start()
         while True:
             item = self._tasks.get()
             if item is None or self._stopped.is_set():
@@ -91,19 +93,28 @@ class ConverterPool(Generic[T]):
             except BaseException as error:  # carried to the caller, raised there
                 self._done.put((number, _Failed(error)))
 
+    def prestart(self) -> None:
+        """Start every worker's LibreOffice now, in the background, while the caller
+        prepares the tasks (a worker whose LibreOffice cannot start fails its tasks)."""
+        self._start_threads(warm=True)
+
+    def _start_threads(self, warm: bool) -> None:
+        if self._threads:
+            return
+        for number, converter in enumerate(self.converters):
+            thread = threading.Thread(
+                target=self._work, args=(converter, warm), name=f"vanban-pdf-{number}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
     def submit(self, tasks: Sequence[Task[T]]) -> Iterator[tuple[int, T]]:
         """Run ``tasks``; yield ``(index, result)`` of each as it finishes.
 
         Raises:
             Exception: what a task raised (the others are stopped).
         """
-        if not self._threads:
-            for number, converter in enumerate(self.converters):
-                thread = threading.Thread(
-                    target=self._work, args=(converter,), name=f"vanban-pdf-{number}", daemon=True
-                )
-                thread.start()
-                self._threads.append(thread)
+        self._start_threads(warm=False)
         for number, task in enumerate(tasks):
             self._tasks.put((number, task))
         for _ in tasks:
