@@ -7,6 +7,7 @@ from Python without click.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pipeline import manifest, naming
 from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch, trial_batch
 from pipeline.batch import Progress as BatchProgress
+from pipeline.batch.pdfs import make_batch_pdfs
 from pipeline.compliance import (
     CheckReport,
     Jinja,
@@ -39,8 +41,6 @@ from pipeline.pdf import (
     Preview,
     export_pdfs,
     find_libreoffice,
-    prune_orphan_pdfs,
-    stale_pdf_sources,
 )
 from pipeline.pdf import render_preview as _render_preview
 from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
@@ -213,14 +213,16 @@ def render_document(
     *,
     pdf: bool = False,
     check: bool = True,
+    pdfa: bool = False,
 ) -> Rendered:
     """Validate ``source``, render it and write the .docx (default: beside it); with
-    ``pdf``, also its PDF beside the .docx (failure reported in ``Rendered.pdf``).
+    ``pdf``, also its PDF beside the .docx (failure reported in ``Rendered.pdf``);
+    ``pdfa``: that PDF as PDF/A-2b (implies ``pdf``).
 
     Nothing is written when the input is invalid, the template fails, or (with
     ``pdf``) LibreOffice is missing (``ToolMissing``).
     """
-    libreoffice = find_libreoffice() if pdf else None
+    libreoffice = find_libreoffice() if pdf or pdfa else None
     doc = load_document(source)
     data, template = render_bytes(doc, templates_dir)
     target = output if output is not None else source.with_suffix(".docx")
@@ -230,7 +232,7 @@ def render_document(
     if check:  # the format check runs on the bytes: nothing is written on errors
         _raise_unless_compliant(check_output(data, doc, source, warnings))
     write_atomic(target, data)
-    pdfs = export_pdfs([target], libreoffice=libreoffice) if libreoffice else None
+    pdfs = export_pdfs([target], libreoffice=libreoffice, pdfa=pdfa) if libreoffice else None
     digest = hashlib.sha256(data).hexdigest()
     return Rendered(source, Path(template.name), target, digest, pdfs, tuple(warnings))
 
@@ -277,9 +279,12 @@ def build(
     check: bool = True,
     batch_progress: Callable[[str], BatchProgress] | None = None,
     steps: Steps | None = None,
+    pdfa: bool = False,
+    pdf_jobs: int | None = None,
 ) -> BuildReport:
     """Render every document of ``inputs_dir`` into ``build_dir`` with a manifest; with
-    ``pdf``, also a PDF of each, all through one LibreOffice (``BuildReport.pdf``).
+    ``pdf``, also a PDF of each (``BuildReport.pdf``; PDF/A-2b with ``pdfa``), with
+    ``pdf_jobs`` LibreOffice instances (default: one per CPU), batches laid out together.
 
     Every input is validated (and, with ``pdf``, LibreOffice found) before anything
     is written. With ``lists`` (the default) each document's stand-alone distribution
@@ -291,7 +296,7 @@ def build(
     from pipeline.reporting.run import PERIODS_OUTPUT
 
     steps = steps or _NoSteps()
-    libreoffice = find_libreoffice() if pdf else None
+    libreoffice = find_libreoffice() if pdf or pdfa else None
     notes: list[str] = []
     loaded = load_all(document_inputs(inputs_dir, notes))
     # Batch specs are checked before anything is written, like the documents.
@@ -337,14 +342,26 @@ def build(
     for prepared in batches:
         progress = batch_progress(prepared.plan.name) if batch_progress else None
         report.batches.append(run_prepared(prepared, build_dir, options, progress))
-    if libreoffice is not None:  # one LibreOffice for the documents and every batch
-        sources = [d.output for d in report.documents] + _batch_pdf_sources(report.batches)
-        steps.start("Tạo PDF (LibreOffice)", len(sources))
-        report.pdf = export_pdfs(sources, libreoffice=libreoffice, advance=steps.advance)
-        steps.stop()
+    if libreoffice is not None:
+        workers = pdf_jobs or os.cpu_count() or 1
+        report.pdf = _build_pdfs(report, libreoffice, steps, workers, pdfa=pdfa)
         if check:
             report.pages = _page_checks(report.documents, report.pdf)
     return report
+
+
+def _build_pdfs(
+    report: BuildReport, libreoffice: LibreOffice, steps: Steps, workers: int, *, pdfa: bool
+) -> PdfReport:
+    """Make the PDFs of a build: each document on its own, each batch laid out together."""
+    sources = [d.output for d in report.documents]
+    steps.start("Tạo PDF (LibreOffice)", len(sources))
+    pdfs = export_pdfs(
+        sources, libreoffice=libreoffice, advance=steps.advance, workers=workers, pdfa=pdfa
+    )
+    steps.stop()
+    pdfs.extend(batch_pdfs(report.batches, libreoffice, jobs=workers, pdfa=pdfa))
+    return pdfs
 
 
 def _write_documents(
@@ -591,24 +608,30 @@ def pdf_tools() -> LibreOffice:
     return find_libreoffice()
 
 
-def _batch_pdf_sources(reports: Sequence[BatchReport]) -> list[Path]:
-    sources: list[Path] = []
-    for report in reports:
-        prune_orphan_pdfs(report.out_dir)
-        sources += stale_pdf_sources(report.out_dir)
-    return sources
-
-
-def batch_pdfs(reports: Sequence[BatchReport], libreoffice: LibreOffice | None = None) -> PdfReport:
-    """Write a PDF beside each plan of the batches' folders (and the combined
-    ``tat-ca.docx``) whose PDF is missing or older than it, all through one LibreOffice;
-    delete the PDFs of plans that are no longer there.
+def batch_pdfs(
+    reports: Sequence[BatchReport],
+    libreoffice: LibreOffice | None = None,
+    *,
+    jobs: int | None = None,
+    pdfa: bool = False,
+) -> PdfReport:
+    """Write a PDF beside each plan of the batches (and ``tat-ca.pdf`` beside the
+    combined ``tat-ca.docx``) unless the manifest shows it current, with ``jobs``
+    LibreOffice instances (default: one per CPU), the plans laid out together and
+    split (see ``pipeline.pdf.layout``); record them in each batch's manifest; delete
+    the PDFs of plans that are no longer there. ``pdfa``: PDF/A-2b.
 
     Raises:
         ToolMissing: LibreOffice is not installed.
     """
-    sources = _batch_pdf_sources(reports)
-    return export_pdfs(sources, libreoffice=libreoffice or find_libreoffice())
+    libreoffice = libreoffice or find_libreoffice()
+    report = PdfReport(pdfa=pdfa)
+    for batch in reports:
+        made = make_batch_pdfs(
+            batch.out_dir, libreoffice, workers=jobs or os.cpu_count() or 1, pdfa=pdfa
+        )
+        report.extend(made)
+    return report
 
 
 def preview(

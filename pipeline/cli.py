@@ -103,6 +103,11 @@ _PDF = click.option(
     is_flag=True,
     help="Tạo thêm bản PDF (qua LibreOffice) cạnh mỗi tệp .docx, đúng như khi in.",
 )
+_PDFA = click.option(
+    "--pdfa",
+    is_flag=True,
+    help="Như --pdf, nhưng bản PDF theo chuẩn lưu trữ PDF/A-2b (phông nhúng đủ).",
+)
 
 
 _NO_CHECK = click.option(
@@ -124,6 +129,8 @@ def _echo_pdf(report: PdfReport | None) -> bool:
             if result.output is not None:
                 click.echo(f"Đã tạo PDF: {result.output} ({result.pages or '?'} trang)")
     click.echo(report.summary())
+    for note in report.notes():
+        click.echo(note)
     if report.failed:
         click.secho(f"Không tạo được PDF cho {len(report.failed)} văn bản:", fg="red", err=True)
         for result in report.failed:
@@ -184,17 +191,25 @@ def validate(inputs: tuple[Path, ...]) -> None:
 )
 @_TEMPLATES
 @_PDF
+@_PDFA
 @_NO_CHECK
 @handle_errors
 def render(
-    input: Path, output: Path | None, templates_dir: Path | None, pdf: bool, no_check: bool
+    input: Path,
+    output: Path | None,
+    templates_dir: Path | None,
+    pdf: bool,
+    pdfa: bool,
+    no_check: bool,
 ) -> None:
     """Tạo văn bản .docx từ một hồ sơ INPUT.
 
     Hồ sơ được kiểm tra trước; văn bản tạo ra được kiểm tra thể thức trước khi ghi
     (như lệnh vanban check); nếu có lỗi thì không ghi tệp nào.
     """
-    result = api.render_document(input, output, templates_dir, pdf=pdf, check=not no_check)
+    result = api.render_document(
+        input, output, templates_dir, pdf=pdf, pdfa=pdfa, check=not no_check
+    )
     click.echo(f"Đã tạo: {result.output} (mẫu {result.template.name})")
     for line in result.warnings:
         click.echo(f"  Cảnh báo: {line}")
@@ -207,6 +222,7 @@ def render(
 @_build_dir("Thư mục ghi kết quả.")
 @_TEMPLATES
 @_PDF
+@_PDFA
 @click.option(
     "--no-lists",
     is_flag=True,
@@ -222,6 +238,7 @@ def build(
     build_dir: Path,
     templates_dir: Path | None,
     pdf: bool,
+    pdfa: bool,
     no_lists: bool,
     no_check: bool,
     open_result: bool,
@@ -231,8 +248,9 @@ def build(
     Mọi hồ sơ được kiểm tra trước khi ghi, mọi văn bản tạo ra được kiểm tra thể thức
     (có lỗi thì không ghi tệp nào); kèm manifest.json ghi mã băm của đầu vào,
     mẫu và kết quả. Mỗi văn bản có danh sách nơi nhận đi kèm (TÊN.noi-nhan.docx để
-    in, TÊN.noi-nhan.csv cho hệ thống văn phòng điện tử hoặc in phong bì). Với --pdf,
-    mọi bản PDF được tạo qua một lần khởi động LibreOffice.
+    in, TÊN.noi-nhan.csv cho hệ thống văn phòng điện tử hoặc in phong bì). Với --pdf
+    (hoặc --pdfa: chuẩn lưu trữ PDF/A-2b), mỗi văn bản có thêm bản PDF; văn bản của
+    các đợt được dàn trang chung rồi tách thành PDF của từng xã.
     """
     steps = StepProgress()
     try:
@@ -242,6 +260,7 @@ def build(
                 build_dir,
                 templates_dir,
                 pdf=pdf,
+                pdfa=pdfa,
                 lists=not no_lists,
                 check=not no_check,
                 batch_progress=BatchProgress,
@@ -297,6 +316,7 @@ def _echo_pages(reports: list[CheckReport]) -> bool:
 @_TEMPLATES
 @_NO_CHECK
 @_PDF
+@_PDFA
 @handle_errors
 def batch(
     spec: Path,
@@ -308,6 +328,7 @@ def batch(
     templates_dir: Path | None,
     no_check: bool,
     pdf: bool,
+    pdfa: bool,
 ) -> None:
     """Tạo một văn bản cho mỗi xã trong danh sách của tệp đợt SPEC (*.batch.yaml).
 
@@ -315,8 +336,10 @@ def batch(
     từng xã. Hàng sai chỉ làm hỏng văn bản của xã đó (mã thoát 1, kèm hàng, cột và
     cách sửa); các xã khác vẫn được tạo. Chạy lại chỉ tạo các xã có đầu vào hoặc mẫu
     thay đổi, hay thiếu tệp. Ctrl-C dừng an toàn: không để lại tệp dở dang. Với --pdf,
-    mọi văn bản chưa có PDF mới được chuyển sang PDF qua một lần khởi động LibreOffice.
+    văn bản chưa có PDF mới được dàn trang chung rồi tách thành PDF của từng xã (với
+    -j N: N LibreOffice song song).
     """
+    pdf = pdf or pdfa
     libreoffice = api.pdf_tools() if pdf else None  # missing: exit 2 before any write
     options = api.BatchOptions(jobs=jobs, force=force, combined=combined, check=not no_check)
     progress = BatchProgress(spec.name.removesuffix(".yaml").removesuffix(".batch"))
@@ -325,7 +348,11 @@ def batch(
             spec, build_dir, templates_dir, options=options, lists=not no_lists, progress=progress
         )
     )
-    pdfs = run_interruptible(lambda: api.batch_pdfs([report], libreoffice)) if pdf else None
+    pdfs = (
+        run_interruptible(lambda: api.batch_pdfs([report], libreoffice, jobs=jobs, pdfa=pdfa))
+        if pdf
+        else None
+    )
     pdf_ok = _echo_pdf(pdfs)
     echo_batches([report])  # exits 1 if a commune failed
     if not pdf_ok:

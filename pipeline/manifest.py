@@ -62,6 +62,7 @@ def entry(
     distribution_list: Sequence[Mapping[str, str]] = (),
     commune: Mapping[str, Any] | None = None,
     period: str | None = None,
+    pdf: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Return one manifest entry: an output, what it was made from, its companions.
 
@@ -80,6 +81,8 @@ def entry(
         item["commune"] = dict(commune)
     if period is not None:
         item["period"] = period
+    if pdf is not None:  # the output's PDF, made from it (see pipeline/batch/pdfs.py)
+        item["pdf"] = dict(pdf)
     return item
 
 

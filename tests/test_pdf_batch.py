@@ -190,28 +190,25 @@ BATCH_SPEC = INPUTS / "examples" / "ke-hoach-sap-xep.batch.yaml"
 
 
 @pytest.mark.skipif(not BATCH_SPEC.is_file(), reason="the example batch is not in inputs/")
-def test_build_and_batch_pdf_convert_every_commune_with_one_start_then_only_changes(
+def test_build_and_batch_pdf_lay_every_commune_out_in_one_start_then_only_changes(
     tmp_path: Path,
 ) -> None:
     inputs, out = tmp_path / "inputs", tmp_path / "build"
     shutil.copytree(BATCH_SPEC.parent, inputs / BATCH_SPEC.parent.name)
     folder = out / "ke-hoach-sap-xep"
-    folder.mkdir(parents=True)
-    broken = folder / "xa-hong.docx"  # a stray broken document in the batch's folder
-    broken.write_bytes(b"PK\x03\x04 this is not a Word document")
-    report = api.build(inputs, out, pdf=True)  # `vanban build --pdf`
+    report = api.build(inputs, out, pdf=True, pdf_jobs=1)  # `vanban build --pdf`
     (batch,) = report.batches
     assert batch.ok and batch.total >= 40 and batch.out_dir == folder
-    assert report.pdf is not None and report.pdf.starts == 1
-    assert [r.source for r in report.pdf.failed] == [broken]
-    assert "Không phải tệp Word" in str(report.pdf.failed[0].problem)
-    plans = sorted(p for p in folder.glob("*.docx") if p != broken and ".noi-nhan" not in p.name)
-    converted = [r.source for r in report.pdf.results if r.ok]
-    assert sorted(p for p in converted if p.parent == folder) == plans
+    assert report.pdf is not None and report.pdf.starts == 1 and report.pdf.layouts == 1
+    assert not report.pdf.failed and not report.pdf.alone
+    plans = sorted(p for p in folder.glob("*.docx") if ".noi-nhan" not in p.name)
+    assert sorted(r.source for r in report.pdf.results) == [
+        p for p in plans if p.name != "tat-ca.docx"
+    ]
     assert len(plans) == batch.total + (batch.combined is not None)
     assert all(p.with_suffix(".pdf").is_file() for p in plans)
+    assert [r.pages for r in report.pdf.combined] == [2 * batch.total]
 
-    broken.unlink()
     stale = plans[0].with_suffix(".pdf")
     stale.unlink()  # one PDF lost: only that one is made again
     (folder / "xa-da-bo.pdf").write_bytes(b"%PDF- of a commune no longer listed")
@@ -220,6 +217,7 @@ def test_build_and_batch_pdf_convert_every_commune_with_one_start_then_only_chan
     assert result.exit_code == 0, result.output
     assert f"Đã tạo PDF: {stale} (" in result.output
     assert "PDF: 1/1 văn bản" in result.output and "khởi động 1 lần" in result.output
+    assert "Chuyển riêng" not in result.output  # a plan on its own is no failure
     assert not (folder / "xa-da-bo.pdf").exists()  # orphan PDF pruned
 
 

@@ -28,6 +28,7 @@ from pipeline.pdf import (
 )
 from pipeline.pdf import fonts as fonts_module
 from pipeline.pdf import tools as tools_module
+from pipeline.pdf.inspect import inspect_pdf
 from pipeline.pdf.tools import find_uno_python
 from tests.conftest import INPUTS, needs_libreoffice
 
@@ -145,8 +146,20 @@ def test_render_pdf_writes_the_pdf_beside_the_docx(tmp_path: Path) -> None:
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert f"Đã tạo PDF: {pdf} (2 trang)" in result.output
     assert "LibreOffice khởi động 1 lần" in result.output
+    assert "Loại: 1 PDF, phông nhúng đủ." in result.output
     if not check_font().installed:
         assert "Cảnh báo:" in result.stderr and "Times New Roman" in result.stderr
+
+
+@needs_libreoffice
+def test_render_pdfa_writes_pdfa_2b_and_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["render", str(UBND), "-o", str(tmp_path), "--pdfa"])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "ke-hoach-ubnd-xa.pdf"
+    facts = inspect_pdf(pdf)
+    assert facts.pdfa == "2B" and facts.fonts_embedded and facts.pages == 2
+    assert b"<pdfaid:part>2</pdfaid:part>" in pdf.read_bytes()
+    assert "Loại: 1 PDF/A-2b, phông nhúng đủ." in result.output
 
 
 @needs_libreoffice

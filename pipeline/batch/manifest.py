@@ -13,7 +13,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +39,9 @@ class Entry:
     output_sha256: str
     extras: tuple[tuple[str, str], ...] = ()  # (file name, sha256): the distribution list
     template: str = ""  # the template's file name
+    #: The plan's PDF when one was made (``batch.pdfs``): path, sha256, pages, the
+    #: sha256 of the .docx it was made from, pdfa. Kept while the plan is unchanged.
+    pdf: Mapping[str, Any] | None = field(default=None, hash=False)
 
     @property
     def files(self) -> tuple[tuple[str, str], ...]:
@@ -53,6 +56,7 @@ class Entry:
             self.input_sha256,
             distribution_list=[manifest.file_ref(p, h) for p, h in self.extras],
             commune={"code": self.code, "name": self.name, "row": self.row},
+            pdf=self.pdf,
         )
 
     @classmethod
@@ -75,6 +79,7 @@ class Entry:
                 (str(f["path"]), str(f["sha256"])) for f in item.get("distribution_list", ())
             ),
             template=str(template["path"]),
+            pdf=item["pdf"] if isinstance(item.get("pdf"), Mapping) else None,
         )
 
 

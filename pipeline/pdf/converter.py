@@ -89,8 +89,10 @@ class PdfConverter:
         timeout: float = DEFAULT_TIMEOUT,
         libreoffice: LibreOffice | None = None,
         start_timeout: float = START_TIMEOUT,
+        pdfa: bool = False,
     ) -> None:
         self.timeout = timeout
+        self.pdfa = pdfa  # PDF/A-2b instead of plain PDF
         self.start_timeout = start_timeout
         self._libreoffice = libreoffice
         self.starts = 0
@@ -128,6 +130,23 @@ class PdfConverter:
             return ()
         return (self._session.soffice.pid, self._session.worker.pid)
 
+    def start(self) -> None:
+        """Start LibreOffice now (it starts at the first document otherwise), so that
+        its start overlaps the caller's own work. A failure is reported by every
+        document later asked for, as when the start fails at a document."""
+        if self._broken is not None:
+            return
+        try:
+            self._running()
+        except StartFailed as exc:
+            self._broken = messages.start_failed(str(exc), self._log_tail())
+
+    def abort(self) -> None:
+        """Stop LibreOffice now and refuse every later document (Ctrl-C, from another
+        thread than the one converting: its conversion ends at once, reported)."""
+        self._broken = messages.INTERRUPTED
+        self._stop_session(grace=0.0)
+
     def close(self, grace: float = _STOP_GRACE) -> None:
         """Stop LibreOffice (if running) and delete the private profile."""
         self._stop_session(grace)
@@ -155,14 +174,20 @@ class PdfConverter:
         return results
 
     def convert(
-        self, source: Path, target: Path | None = None, timeout: float | None = None
+        self,
+        source: Path,
+        target: Path | None = None,
+        timeout: float | None = None,
+        marks: bool = False,
     ) -> PdfResult:
         """Convert ``source`` to ``target`` (default: beside it, .pdf) within ``timeout``
         seconds (default: the converter's). A bad document is reported in the result,
         never raised; the PDF appears atomically or not at all, and an older PDF at
-        ``target`` is removed on failure (it would not match the document any more)."""
+        ``target`` is removed on failure (it would not match the document any more).
+        ``marks``: export the document's bookmarks as named destinations."""
         target = target if target is not None else source.with_suffix(".pdf")
-        answer = self._convert(source, target, timeout or self.timeout)
+        options = {"pdfa": self.pdfa, "marks": marks}
+        answer = self._convert(source, target, timeout or self.timeout, options)
         seconds = float(answer.get("seconds", 0.0))
         if answer.get("ok"):
             return PdfResult(source, target, answer.get("pages"), seconds)
@@ -172,13 +197,15 @@ class PdfConverter:
             message += messages.STALE_REMOVED
         return PdfResult(source, None, None, seconds, Problem(str(source), "", "", message))
 
-    def _convert(self, source: Path, target: Path, timeout: float) -> dict[str, Any]:
+    def _convert(
+        self, source: Path, target: Path, timeout: float, options: dict[str, bool]
+    ) -> dict[str, Any]:
         problem = _docx_problem(source) or self._broken
         if problem is not None:
             return {"ok": False, "message": problem}
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        answer = self._ask(source, partial, timeout)
+        answer = self._ask(source, partial, timeout, options)
         if answer.get("ok") and partial.is_file():
             os.replace(partial, target)
             return answer
@@ -187,20 +214,24 @@ class PdfConverter:
             answer.update(ok=False, detail="không thấy tệp PDF được ghi ra")
         return answer
 
-    def _ask(self, source: Path, partial: Path, timeout: float) -> dict[str, Any]:
+    def _ask(
+        self, source: Path, partial: Path, timeout: float, options: dict[str, bool]
+    ) -> dict[str, Any]:
         """Return the helper's answer for one document, or a failure answer.
 
         If LibreOffice ends without answering, the document is tried once more with a
         fresh LibreOffice: it may have died of something else (killed, out of memory)
         before it saw this document. A document that ends it twice is reported.
         """
-        answer = self._ask_once(source, partial, timeout)
-        if answer.get("died"):
+        answer = self._ask_once(source, partial, timeout, options)
+        if answer.get("died") and self._broken is None:
             logger.warning("%s: LibreOffice ended; trying once more with a new one", source)
-            answer = self._ask_once(source, partial, timeout)
+            answer = self._ask_once(source, partial, timeout, options)
         return answer
 
-    def _ask_once(self, source: Path, partial: Path, timeout: float) -> dict[str, Any]:
+    def _ask_once(
+        self, source: Path, partial: Path, timeout: float, options: dict[str, bool]
+    ) -> dict[str, Any]:
         # ``seconds`` of the answer are the conversion's own; a start is timed apart.
         try:
             session = self._running()
@@ -209,7 +240,11 @@ class PdfConverter:
             # instead of waiting for a start timeout per document.
             self._broken = messages.start_failed(str(exc), self._log_tail())
             return {"ok": False, "message": self._broken}
-        request = {"src": str(source.resolve()), "dst": str(partial.resolve())}
+        if self._broken == messages.INTERRUPTED:  # aborted while LibreOffice started
+            self._stop_session(grace=0.0)
+            return {"ok": False, "message": self._broken}
+        request: dict[str, Any] = {"src": str(source.resolve()), "dst": str(partial.resolve())}
+        request.update(options)
         started = time.monotonic()
         try:
             answer = session.ask(request, timeout)

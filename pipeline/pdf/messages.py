@@ -13,6 +13,8 @@ CRASHED = (
     "chuyển (LibreOffice được khởi động lại). Mở tệp trong Word, lưu lại rồi chạy lại."
 )
 
+INTERRUPTED = "Đã dừng (Ctrl-C) trước khi tệp này được chuyển sang PDF; chạy lại để tạo tiếp."
+
 
 def not_docx(detail: str) -> str:
     """The file is not a Word .docx at all."""
@@ -53,3 +55,33 @@ def start_failed(detail: str, log_tail: str) -> str:
         f"Không khởi động được LibreOffice ({detail}).{said} Thử chạy "
         "“soffice --headless --version” để kiểm tra bản cài đặt."
     )
+
+
+PAGES_UNCERTAIN = (
+    "không xác định chắc chắn được các trang của văn bản này trong bản dàn trang chung, "
+    "nên văn bản được chuyển sang PDF riêng"
+)
+
+NOT_JOINED = (
+    "văn bản không ghép được với các văn bản khác của đợt (tệp hỏng hoặc khác mẫu), "
+    "nên được chuyển sang PDF riêng"
+)
+
+
+def layout_failed(detail: str) -> str:
+    """A combined layout failed: its plans are converted one by one."""
+    said = f" ({detail})" if detail else ""
+    return (
+        f"bản dàn trang chung chứa văn bản này không chuyển được{said}, nên văn bản được "
+        "chuyển sang PDF riêng"
+    )
+
+
+def combined_missing(count: int) -> str:
+    """The combined PDF could not be made."""
+    if count:
+        return (
+            f"Không tạo được bản PDF gộp vì {count} văn bản chưa có PDF; sửa các văn bản "
+            "đó rồi chạy lại."
+        )
+    return "Không tạo được bản PDF gộp."

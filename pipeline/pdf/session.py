@@ -75,7 +75,7 @@ class Session:
         answer: dict[str, Any] = json.loads(line)
         return answer
 
-    def ask(self, request: dict[str, str], seconds: float) -> dict[str, Any]:
+    def ask(self, request: dict[str, Any], seconds: float) -> dict[str, Any]:
         """Send ``request`` and return the answer (raises as :meth:`answer`)."""
         stdin = self.worker.stdin
         if stdin is None or self.worker.poll() is not None:

@@ -7,7 +7,9 @@ library and ``uno`` (Debian: python3-uno), so it must not import anything of van
 
 Protocol: one JSON object per line. The worker first writes ``{"ready": true}`` (or
 ``{"ready": false, "detail": …}``), then for every request line
-``{"src": "/abs/a.docx", "dst": "/abs/a.pdf.tmp"}`` answers
+``{"src": "/abs/a.docx", "dst": "/abs/a.pdf.tmp"}`` (optionally with ``"pdfa": true`` for
+PDF/A-2b and ``"marks": true`` to export Writer bookmarks as named destinations, which
+is how a batch's combined layout is split per commune) answers
 ``{"ok": true, "pages": 5}`` or ``{"ok": false, "reason": "load"|"export", "detail": …}``.
 End of input (the parent closed the pipe or died) makes it close LibreOffice and exit.
 """
@@ -64,7 +66,21 @@ def _page_count(document: Any) -> int | None:
         return None
 
 
-def convert(uno: Any, desktop: Any, src: str, dst: str) -> dict[str, Any]:
+def _filter_data(uno: Any, pdfa: bool, marks: bool) -> Any:
+    """Return the PDF export options: fonts are always embedded (LibreOffice embeds
+    subsets by default); PDF/A-2b (``SelectPdfVersion`` 2) on request; bookmarks as
+    named destinations on request."""
+    options: dict[str, Any] = {}
+    if pdfa:
+        options["SelectPdfVersion"] = 2
+    if marks:
+        options["ExportBookmarksToPDFDestination"] = True
+    return uno.Any("[]com.sun.star.beans.PropertyValue", _props(uno, **options))
+
+
+def convert(
+    uno: Any, desktop: Any, src: str, dst: str, pdfa: bool = False, marks: bool = False
+) -> dict[str, Any]:
     """Open ``src`` hidden and read-only, export it to ``dst``; return the answer."""
     load = _props(
         uno,
@@ -81,7 +97,9 @@ def convert(uno: Any, desktop: Any, src: str, dst: str) -> dict[str, Any]:
     if document is None:
         return {"ok": False, "reason": "load", "detail": "loadComponentFromURL returned None"}
     try:
-        document.storeToURL(uno.systemPathToFileUrl(dst), _props(uno, FilterName=PDF_FILTER))
+        store = _props(uno, FilterName=PDF_FILTER, FilterData=_filter_data(uno, pdfa, marks))
+        # uno.invoke: a property whose value is a uno.Any must be passed this way.
+        uno.invoke(document, "storeToURL", (uno.systemPathToFileUrl(dst), store))
         return {"ok": True, "pages": _page_count(document)}
     except Exception as exc:
         return {"ok": False, "reason": "export", "detail": f"{type(exc).__name__}: {exc}"}
@@ -113,7 +131,17 @@ def serve(pipe: str, seconds: float) -> int:
         _say(out, {"ready": True})
         for line in sys.stdin:
             request = json.loads(line)
-            _say(out, convert(uno, desktop, request["src"], request["dst"]))
+            _say(
+                out,
+                convert(
+                    uno,
+                    desktop,
+                    request["src"],
+                    request["dst"],
+                    bool(request.get("pdfa")),
+                    bool(request.get("marks")),
+                ),
+            )
     finally:
         # Whatever ends the loop (end of input, a dead parent's broken pipe, a bad
         # request), LibreOffice must not outlive us. It may be gone already; the

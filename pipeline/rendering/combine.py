@@ -31,6 +31,30 @@ _BREAK_PARAGRAPH = (
 )
 #: Bookmark ids of part n are shifted by n times this, so that no two parts share one.
 _ID_STRIDE = 100_000
+#: Names of the bookmarks ``marks=True`` puts at the start and the end of part n (the
+#: PDF step finds each commune's pages by them; letters and digits only, as LibreOffice
+#: escapes other characters in PDF names); ids at the top of the part's range.
+MARK_START = "VanbanStart{:05d}"
+MARK_END = "VanbanEnd{:05d}"
+_PARAGRAPH_OPEN = re.compile(r"<w:p(?:\s[^>]*)?>(?:<w:pPr\b.*?</w:pPr>|<w:pPr/>)?", re.S)
+
+
+def _bookmark(name: str, ident: int) -> str:
+    return f'<w:bookmarkStart w:id="{ident}" w:name="{name}"/><w:bookmarkEnd w:id="{ident}"/>'
+
+
+def _mark(body: str, index: int) -> str:
+    """Return ``body`` with a bookmark at the start of its first paragraph and one at
+    the end of its last (inside the paragraphs, so that each lies on a printed page)."""
+    first = _PARAGRAPH_OPEN.search(body)
+    last = body.rfind("</w:p>")
+    if first is None or last < first.end():
+        return body
+    ident = (index + 1) * _ID_STRIDE - 2
+    end = _bookmark(MARK_END.format(index), ident + 1)
+    body = body[:last] + end + body[last:]
+    at = first.end()
+    return body[:at] + _bookmark(MARK_START.format(index), ident) + body[at:]
 
 
 def _split(xml: str, name: str) -> tuple[int, int, int]:
@@ -61,13 +85,15 @@ def restart_numbering(sect: str) -> str:
     return sect[:at] + element + sect[at:]
 
 
-def _part(xml: str, index: int, last: bool, name: str) -> str:
+def _part(xml: str, index: int, last: bool, name: str, marks: bool = False) -> str:
     start, sect_at, end = _split(xml, name)
     body = xml[start:sect_at]
     if index:
         body = _BOOKMARK_ID.sub(
             lambda m: f"{m.group(1)}{int(m.group(2)) + index * _ID_STRIDE}{m.group(3)}", body
         )
+    if marks:
+        body = _mark(body, index)
     sect = restart_numbering(xml[sect_at:end])
     return body + (sect if last else _BREAK_PARAGRAPH.format(sect=sect))
 
@@ -79,11 +105,12 @@ def _document_xml(members: list[Member], name: str) -> str:
     raise RenderError([Problem(name, "", "", "Không ghép được: tệp không phải văn bản Word.")])
 
 
-def combine_documents(paths: Iterable[Path]) -> bytes:
+def combine_documents(paths: Iterable[Path], marks: bool = False) -> bytes:
     """Return one .docx holding every document of ``paths`` in order, one section each.
 
     The documents must come from one template (same styles, headers and relations):
-    the first one's package is kept and only the bodies are joined.
+    the first one's package is kept and only the bodies are joined. ``marks`` puts the
+    bookmarks :data:`MARK_START` and :data:`MARK_END` around each part's text.
 
     Raises:
         RenderError: there is no document, or one is not a Word document.
@@ -115,7 +142,7 @@ def combine_documents(paths: Iterable[Path]) -> bytes:
         except (OSError, zipfile.BadZipFile) as exc:
             raise RenderError([Problem(str(path), "", "", f"Không đọc được: {exc}.")]) from None
         xml = head_xml if index == 0 else _document_xml(members, str(path))
-        put(_part(xml, index, index == len(paths) - 1, str(path)))
+        put(_part(xml, index, index == len(paths) - 1, str(path), marks))
     put(head_xml[end:])
     chunks.append(packer.flush())
     document = Member(_DOCUMENT, zipfile.ZIP_DEFLATED, crc, size, b"".join(chunks))
