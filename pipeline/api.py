@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -49,14 +50,19 @@ from pipeline.templates import builtin_dir, find_template
 from pipeline.workfolder import (
     RecordFile,
     StaleEdit,
+    check_data,
+    check_file,
+    check_upload,
     list_folder,
     list_registries,
     read_record,
     read_table,
-    record_text_from_upload,
+    record_file_data,
+    record_workbook,
     safe_path,
     save_record,
     save_table,
+    save_upload,
     zip_folder,
 )
 
@@ -755,12 +761,12 @@ def record_from_upload(
     filename: str, data: bytes, source: Path, within: Path | None = None
 ) -> OfficialDocument:
     """Return the record of an uploaded file (read as the file ``source``). The one
-    place that dispatches on the kind of record file (.yaml; .xlsx needs a loader).
+    place that dispatches on the kind of record file (.yaml/.yml, .xlsx).
 
     Raises:
         InputError: the file is not a record we read, or its problems (with lines).
     """
-    doc, located = check_text(record_text_from_upload(filename, data), source, within)
+    doc, located = check_upload(filename, data, source, within)
     if doc is None:
         raise InputError([item.problem for item in located])
     return doc
@@ -871,7 +877,10 @@ __all__ = [
     "batch_specs",
     "build",
     "build_batch",
+    "check_data",
+    "check_file",
     "check_files",
+    "check_upload",
     "export_template",
     "lint_templates",
     "list_folder",
@@ -881,10 +890,13 @@ __all__ = [
     "preview",
     "read_record",
     "read_table",
+    "record_file_data",
+    "record_workbook",
     "render_document",
     "safe_path",
     "save_record",
     "save_table",
+    "save_upload",
     "zip_folder",
 ]
 
@@ -897,6 +909,14 @@ def new_workbook(kind: str, target: Path) -> Path:
     from pipeline.workbook import new_workbook as _new
 
     return _new(kind, target)
+
+
+def problem_details(on: bool = True) -> AbstractContextManager[None]:
+    """Inside the ``with`` block, unfilled sheets and columns are reported cell by cell
+    (``vanban validate --chi-tiet``) instead of as one problem."""
+    from pipeline.loading.detail import details
+
+    return details(on)
 
 
 def export_workbook(source: Path, target: Path) -> Path:

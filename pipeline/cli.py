@@ -157,8 +157,14 @@ def main() -> None:
 
 @main.command(epilog=_EPILOG)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--chi-tiet",
+    "details",
+    is_flag=True,
+    help="Liệt kê từng ô còn trống (mặc định: một dòng cho cả cột, cả trang chưa điền).",
+)
 @handle_errors
-def validate(inputs: tuple[Path, ...]) -> None:
+def validate(inputs: tuple[Path, ...], details: bool) -> None:
     """Kiểm tra các hồ sơ INPUTS (YAML hoặc sổ tính .xlsx) mà không tạo văn bản.
 
     Mọi lỗi của mọi tệp được liệt kê cùng lúc, kèm tên tệp, dòng (hoặc trang và ô của
@@ -166,10 +172,11 @@ def validate(inputs: tuple[Path, ...]) -> None:
     mục kỳ báo cáo (inputs/periods/2026-H2) được kiểm tra cả: kỳ, báo cáo, kết quả
     của các xã, chương trình và danh sách xã.
     """
-    folders = [p for p in inputs if p.is_dir()]
-    for folder in folders:
-        _echo_period(api.validate_period(folder))
-    loaded = api.load_all([p for p in inputs if not p.is_dir()])
+    with api.problem_details(details):
+        folders = [p for p in inputs if p.is_dir()]
+        for folder in folders:
+            _echo_period(api.validate_period(folder))
+        loaded = api.load_all([p for p in inputs if not p.is_dir()])
     for path, doc in loaded:
         click.echo(f"Hợp lệ: {path} ({doc.loai}, thể thức {doc.profile.id})")
 

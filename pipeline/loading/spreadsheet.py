@@ -16,7 +16,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from itertools import zip_longest
@@ -45,6 +45,9 @@ class Table:
     source: str
     headers: dict[str, str]
     rows: list[Row]
+    #: A workbook's sheet, and the column letter of each field found (CSV: none).
+    sheet: str | None = None
+    letters: dict[str, str] = field(default_factory=dict)
 
 
 def header_key(text: str) -> str:
@@ -272,7 +275,8 @@ def _read_xlsx(path: Path, read: _Reader, sheet: str | None) -> Table:
     values_book = _open_workbook(path, data_only=True)
     formula_book = _open_workbook(path, data_only=False)
     try:
-        rows_iter = _xlsx_rows(_sheet(values_book, path, sheet), _sheet(formula_book, path, sheet))
+        values_sheet = _sheet(values_book, path, sheet)
+        rows_iter = _xlsx_rows(values_sheet, _sheet(formula_book, path, sheet))
         first = next(rows_iter, None)
         if first is None:
             raise InputError([Problem(str(path), "", "", "Trang tính trống: không có tiêu đề.")])
@@ -290,7 +294,8 @@ def _read_xlsx(path: Path, read: _Reader, sheet: str | None) -> Table:
     finally:
         values_book.close()
         formula_book.close()
-    return Table(str(path), layout.headers, rows)
+    letters = {name: _letter(i) for i, name in enumerate(layout.fields) if name is not None}
+    return Table(str(path), layout.headers, rows, values_sheet.title, letters)
 
 
 @dataclass(frozen=True)

@@ -474,6 +474,17 @@ def export_record(source: Path, target: Path) -> Path:
         InputError: the record is invalid.
     """
     _check_target(target)
+    write_atomic(target, export_bytes(source, target.parent))
+    return target
+
+
+def export_bytes(source: Path, folder: Path) -> bytes:
+    """Return the record ``source`` as workbook bytes, for a workbook kept in ``folder``
+    (a registry file the record names is given relative to it).
+
+    Raises:
+        InputError: the record is invalid.
+    """
     doc: YamlDocument
     if is_workbook(source):
         doc = read_workbook(source)
@@ -495,11 +506,10 @@ def export_record(source: Path, target: Path) -> Path:
         data = record.model_dump(mode="python", exclude_defaults=True)
     registry = _get(data, ("noi_nhan", "danh_ba"))
     if isinstance(registry, str):
-        moved = os.path.relpath(source.parent / registry, target.parent)
+        moved = os.path.relpath(source.parent / registry, folder)
         data["noi_nhan"]["danh_ba"] = Path(moved).as_posix()
     title = str(data.get("loai") or "Danh bạ nơi nhận")
-    write_atomic(target, workbook_bytes(model_name, data, title))
-    return target
+    return workbook_bytes(model_name, data, title)
 
 
 def _has_placeholders(data: Any) -> bool:

@@ -46,7 +46,7 @@ async function listPage() {
   table.append(el("tr", {}, el("th", {}, "Loại"), el("th", {}, "Tệp"), el("th", {}, "Trạng thái"), el("th", {}, "Việc")));
   for (const d of data.documents) {
     const links = el("td", {});
-    if (d.kind === "ho_so") links.append(el("a", { href: `#/ho-so/${q(d.path)}` }, "Mở biểu mẫu"));
+    if (d.kind === "ho_so" || d.kind === "bang_tinh") links.append(el("a", { href: `#/ho-so/${q(d.path)}` }, "Mở biểu mẫu"));
     if (d.kind === "dot") links.append(el("a", { href: `#/dot/${q(d.path)}` }, "Mở đợt"));
     if (d.kind === "ky") links.append(el("a", { href: `#/ky/${q(d.path)}` }, "Mở kỳ"));
     const state = el("span", { class: `state ${d.state}` }, STATES[d.state] || d.state);
@@ -79,6 +79,7 @@ async function recordPage(path, fresh) {
   Form.init(meta, regs, path);
   const node = Form.rootNode(data);
   const form = el("form", { class: "record", "aria-label": `Biểu mẫu hồ sơ ${path}` }, node.el);
+  const workbook = /\.xlsx$/i.test(path);
   const list = el("ul", { class: "problems", "aria-live": "polite" });
   const status = el("p", { class: "muted", id: "status" });
   const pageNo = el("input", { type: "number", min: "1", value: "1", id: "page-no", style: "width:4em" });
@@ -98,14 +99,16 @@ async function recordPage(path, fresh) {
     el("div", { class: "actions" }, el("label", { for: "page-no" }, "Trang"), pageNo, preview),
     image,
     el("h2", {}, "Tải về (bản đã lưu)"),
-    el("div", { class: "actions" }, link("docx", "Word .docx"), link("pdf", "PDF"), link("noi-nhan.docx", "Nơi nhận .docx"), link("noi-nhan.csv", "Nơi nhận .csv")));
+    el("div", { class: "actions" }, link("docx", "Word .docx"), link("pdf", "PDF"), link("xlsx", "Sổ tính .xlsx"), link("noi-nhan.docx", "Nơi nhận .docx"), link("noi-nhan.csv", "Nơi nhận .csv")),
+    workbook ? el("p", { class: "muted" }, "Hồ sơ này là sổ tính: lưu ở đây là ghi lại sổ tính từ biểu mẫu (giữ dữ liệu, không giữ định dạng riêng của ô).") : "");
 
   function show(found) {
     problems = found;
     const placed = Form.showProblems(form, found);
     list.textContent = "";
     for (const { problem, note, input } of placed) {
-      const a = el("a", { href: "#" }, `${problem.field ? problem.field + ": " : ""}${problem.message}`);
+      const cell = (problem.location || "").includes("!") ? `${problem.location} — ` : "";  // a workbook's sheet and cell
+      const a = el("a", { href: "#" }, `${cell}${problem.field ? problem.field + ": " : ""}${problem.message}`);
       a.addEventListener("click", (e) => { e.preventDefault(); (input || note).focus(); note.scrollIntoView({ block: "center" }); });
       list.append(el("li", {}, a));
     }
@@ -204,7 +207,7 @@ function newPage() {
   page("Hồ sơ mới", el("div", { class: "field" }, el("label", { for: "new-name" }, "Tên tệp (trong inputs/)"), name),
     el("div", { class: "field" }, el("label", { for: "new-khoi" }, "Khối"), khoi), go,
     el("h2", {}, "Hoặc tải lên một hồ sơ có sẵn"),
-    el("div", { class: "field" }, el("label", { for: "upload-file" }, "Tệp hồ sơ (.yaml; .xlsx khi có bộ đọc bảng tính)"), file), send);
+    el("div", { class: "field" }, el("label", { for: "upload-file" }, "Tệp hồ sơ (.yaml, hoặc sổ tính .xlsx làm bằng vanban workbook new)"), file), send);
   name.focus();
 }
 
