@@ -27,7 +27,6 @@ from pipeline.errors import InputError, Problem
 from pipeline.loading.detail import DETAILS_HINT, showing_details
 from pipeline.loading.spreadsheet import header_key
 from pipeline.loading.workbook_layout import (
-    CHOICE_LABELS,
     EMPTY_TEXT,
     GENERAL_SHEET,
     KIND_HEADER,
@@ -42,6 +41,7 @@ from pipeline.loading.workbook_layout import (
     layout_of,
 )
 from pipeline.loading.yaml_source import PathKey, YamlDocument
+from pipeline.models.choices import CHOICE_LABELS
 from pipeline.models.document import OfficialDocument
 from pipeline.models.registry import Registry
 

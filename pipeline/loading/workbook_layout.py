@@ -30,9 +30,6 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, Discriminator, Tag
 
-# Vietnamese words shown for the values of choices (the values are accepted too).
-from pipeline.models.choices import CHOICE_LABELS as CHOICE_LABELS
-from pipeline.models.choices import choice_label as choice_label
 from pipeline.models.labels import LABELS, label_for
 
 GENERAL_SHEET = "Thông tin chung"

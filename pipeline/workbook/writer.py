@@ -27,11 +27,11 @@ from pipeline.loading.workbook_layout import (
     Column,
     Layout,
     ListSheet,
-    choice_label,
     field_column,
     layout_of,
 )
 from pipeline.loading.yaml_source import YamlDocument, read_mapping
+from pipeline.models.choices import choice_label
 from pipeline.models.roster import COLUMNS as ROSTER_COLUMNS
 from pipeline.models.roster import Commune
 from pipeline.rendering import write_atomic
