@@ -904,11 +904,19 @@ __all__ = [
 # -- workbooks (.xlsx records a clerk fills in Excel) -------------------------------------
 
 
-def new_workbook(kind: str, target: Path) -> Path:
-    """Write an empty workbook of ``kind`` (``pipeline.workbook.KINDS``) at ``target``."""
+def new_workbook(kind: str, target: Path, period: Path | None = None) -> Path:
+    """Write an empty workbook of ``kind`` (``pipeline.workbook.KINDS``) at ``target``
+    (``ket-qua-xa``: the results of the period folder ``period``)."""
     from pipeline.workbook import new_workbook as _new
 
-    return _new(kind, target)
+    return _new(kind, target, period)
+
+
+def results_workbook(period: Path) -> bytes:
+    """Return the results workbook (.xlsx bytes) of the period folder ``period``."""
+    from pipeline.workbook.results import results_bytes
+
+    return results_bytes(period)
 
 
 def problem_details(on: bool = True) -> AbstractContextManager[None]:

@@ -631,7 +631,7 @@ def workbook_group() -> None:
 @click.argument(
     "kind",
     metavar="LOẠI",
-    type=click.Choice(["ke-hoach", "chuong-trinh", "danh-ba", "danh-sach-xa"]),
+    type=click.Choice(["ke-hoach", "chuong-trinh", "danh-ba", "danh-sach-xa", "ket-qua-xa"]),
 )
 @click.option(
     "-o",
@@ -640,12 +640,23 @@ def workbook_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Tệp .xlsx để ghi.",
 )
+@click.option(
+    "--ky",
+    "period",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Thư mục kỳ báo cáo (cho ket-qua-xa), ví dụ inputs/periods/2026-H2.",
+)
 @handle_errors
-def workbook_new(kind: str, output: Path) -> None:
+def workbook_new(kind: str, output: Path, period: Path | None) -> None:
     """Tạo sổ tính trống loại LOẠI để điền trong Excel: ke-hoach, chuong-trinh, danh-ba
-    (danh bạ nơi nhận), danh-sach-xa (danh sách xã cho một đợt)."""
-    target = api.new_workbook(kind, output)
+    (danh bạ nơi nhận), danh-sach-xa (danh sách xã cho một đợt), ket-qua-xa (kết quả
+    của các xã trong kỳ --ky: một hàng một xã, một cột một chỉ tiêu)."""
+    target = api.new_workbook(kind, output, period)
     click.echo(f"Đã tạo sổ tính: {target}")
+    if period is not None and kind == "ket-qua-xa":
+        click.echo(f"Điền kết quả, ghi “ket_qua_xa: {target.name}” trong bao-cao.yaml của kỳ")
+        click.echo(f"rồi chạy: vanban validate {period}")
+        return
     click.echo(f"Điền trong Excel hoặc LibreOffice, rồi chạy: vanban validate {target}")
 
 

@@ -246,9 +246,7 @@ def test_the_example_batch_runs_with_progress_and_zips(browser: Any, tmp_path: P
     assert any("Phú Đình" in p.text for p in plan.paragraphs)
 
 
-def test_a_workbook_uploaded_fixed_in_the_form_and_downloaded(
-    browser: Any, tmp_path: Path
-) -> None:
+def test_a_workbook_uploaded_fixed_in_the_form_and_downloaded(browser: Any, tmp_path: Path) -> None:
     """A workbook made by ``vanban workbook new`` and filled through openpyxl, the
     signer's name left empty: uploaded, its problem shown by sheet and cell next to the
     field, fixed in the form, saved back into the workbook, the .docx downloaded."""

@@ -51,6 +51,7 @@ KINDS: dict[str, Kind] = {
     "chuong-trinh": Kind("van-ban", "Chương trình hành động", (("loai", "Chương trình"),)),
     "danh-ba": Kind("danh-ba", "Danh bạ nơi nhận"),
     "danh-sach-xa": Kind("danh-sach-xa", "Danh sách xã"),
+    "ket-qua-xa": Kind("ket-qua-xa", "Kết quả của các xã trong một kỳ báo cáo"),
 }
 
 ROSTER_SHEET = "Danh sách xã"
@@ -441,16 +442,27 @@ def roster_bytes() -> bytes:
     return out.getvalue()
 
 
-def new_workbook(kind: str, target: Path) -> Path:
-    """Write an empty workbook of ``kind`` (see :data:`KINDS`) at ``target``.
+def new_workbook(kind: str, target: Path, period: Path | None = None) -> Path:
+    """Write an empty workbook of ``kind`` (see :data:`KINDS`) at ``target``; the
+    results of a period (``ket-qua-xa``) are laid out from the period folder ``period``.
 
     Raises:
-        UsageError: an unknown kind, or ``target`` is not an .xlsx file name.
+        UsageError: an unknown kind, ``target`` is not an .xlsx file name, or no
+            period folder for ``ket-qua-xa``.
+        InputError: the period's report, programme or roster is invalid.
     """
     if kind not in KINDS:
         known = ", ".join(KINDS)
         raise UsageError([Problem(kind, "", "", f"Không có loại sổ tính này; dùng: {known}.")])
     _check_target(target)
+    if kind == "ket-qua-xa":
+        if period is None or not period.is_dir():
+            message = "Sổ kết quả cần thư mục kỳ báo cáo: --ky inputs/periods/2026-H2."
+            raise UsageError([Problem(str(period or ""), "", "", message)])
+        from pipeline.workbook.results import results_bytes
+
+        write_atomic(target, results_bytes(period))
+        return target
     spec = KINDS[kind]
     data: dict[str, Any] = {}
     for key, value in spec.prefill:
