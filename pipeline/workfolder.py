@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -431,3 +432,81 @@ def save_table(path: Path, header: list[str], rows: list[list[str]], version: st
             raise _stale(path)
         write_atomic(path, encoded)
     return TableFile(path, header, rows, version_of(encoded))
+
+
+# -- a period's results: a CSV edited in the page, or a workbook uploaded ------------------
+
+RESULTS_CSV, RESULTS_WORKBOOK, PERIOD_REPORT = "ket-qua-xa.csv", "ket-qua-xa.xlsx", "bao-cao.yaml"
+
+
+def period_results_path(folder: Path) -> Path:
+    """Return the results file the period ``folder``'s report names (``ket_qua_xa``;
+    default ``ket-qua-xa.csv``), kept inside the period folder."""
+    report = folder / PERIOD_REPORT
+    data = yaml_data(report.read_text(encoding="utf-8-sig")) if report.is_file() else None
+    name = data.get("ket_qua_xa") if isinstance(data, dict) else None
+    return safe_path(folder, name) if isinstance(name, str) and name else folder / RESULTS_CSV
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_results(folder: Path) -> TableFile:
+    """Return the period ``folder``'s results table as text cells (from its CSV, or from
+    the first sheet of its workbook).
+
+    Raises:
+        UsageError: no such file, or a CSV not in UTF-8.
+    """
+    path = period_results_path(folder)
+    if not is_workbook_record(path):
+        return read_table(path)
+    import openpyxl
+
+    try:
+        data = path.read_bytes()
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise UsageError([Problem(str(path), "", "", "Không có tệp bảng này.")]) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        message = "Không đọc được sổ tính: lưu lại dạng Excel .xlsx rồi tải lên lại."
+        raise UsageError([Problem(str(path), "", "", message)]) from None
+    try:
+        rows = [
+            [_cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
+    rows = [row for row in rows if any(row)]  # a sheet often ends with blank rows
+    header, body = (rows[0], rows[1:]) if rows else ([], [])
+    return TableFile(path, header, body, version_of(data))
+
+
+def use_results_workbook(folder: Path, data: bytes) -> Path:
+    """Keep the uploaded results workbook ``data`` as the period ``folder``'s
+    ``ket-qua-xa.xlsx`` and make its report read it (``ket_qua_xa``, written over the
+    report's text so that its comments stay). Both writes are atomic.
+
+    Raises:
+        InputError: ``data`` is not an .xlsx file.
+    """
+    if not data.startswith(b"PK"):
+        message = "Tệp tải lên không phải sổ tính Excel .xlsx."
+        raise InputError([Problem(RESULTS_WORKBOOK, "", "", message)])
+    target = folder / RESULTS_WORKBOOK
+    report = folder / PERIOD_REPORT
+    with _SAVE_LOCK:
+        write_atomic(target, data)
+        text = report.read_text(encoding="utf-8-sig") if report.is_file() else ""
+        line = f"ket_qua_xa: {RESULTS_WORKBOOK}"
+        changed, found = re.subn(r"(?m)^ket_qua_xa:.*$", line, text, count=1)
+        if not found:
+            changed = f"{line}\n{text}"
+        if changed != text:
+            write_atomic(report, changed.encode("utf-8"))
+    return target

@@ -5,7 +5,6 @@ sheet is one problem, every cell with ``validate --chi-tiet``."""
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from pipeline.cli import main
 from pipeline.errors import InputError
 from pipeline.workbook.results import RESULTS_SHEET
 from tests.conftest import INPUTS
+from tests.workbook_helpers import fill_results
 
 PERIOD = "periods/2026-H2"
 
@@ -43,18 +43,7 @@ def _new(inputs: Path) -> Path:
 
 
 def _fill_from_csv(inputs: Path, target: Path) -> None:
-    """Type the CSV's results into the workbook as a clerk would: numbers as numbers,
-    statuses as text."""
-    with (inputs / PERIOD / "ket-qua-xa.csv").open(encoding="utf-8-sig") as f:
-        rows = {row[0]: row for row in csv.reader(f)}
-    book = openpyxl.load_workbook(target)
-    sheet = book[RESULTS_SHEET]
-    for cells in sheet.iter_rows(min_row=2):
-        source = rows[str(cells[0].value)]
-        for cell, value in zip(cells[2:], source[2:], strict=False):
-            number = value.replace(",", ".")
-            cell.value = float(number) if number.replace(".", "").isdigit() else (value or None)
-    book.save(target)
+    fill_results(inputs / PERIOD / "ket-qua-xa.csv", target)
 
 
 def _texts(path: Path) -> list[str]:

@@ -16,7 +16,7 @@ from pipeline import api
 from pipeline.loading.documents import load_document
 from pipeline.loading.workbook_layout import GENERAL_SHEET
 from tests.web_helpers import running, work_folder
-from tests.workbook_helpers import SIGNER, general_rows, typed_plan
+from tests.workbook_helpers import SIGNER, fill_results, general_rows, typed_plan
 
 RECORD = "inputs/ke-hoach-ubnd-xa.yaml"
 
@@ -137,3 +137,42 @@ def test_a_yaml_record_downloads_as_a_workbook(server: tuple[str, Path], tmp_pat
         assert load_document(target) == load_document(folder / RECORD)
     finally:
         target.unlink()
+
+
+def test_a_period_takes_its_results_as_an_uploaded_workbook(
+    server: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, folder = server
+    period = "inputs/periods/2026-H2"
+    blank = httpx.get(f"{url}/api/period/results/workbook", params={"path": period})
+    assert blank.status_code == 200
+    workbook = tmp_path / "ket-qua.xlsx"
+    workbook.write_bytes(blank.content)
+    fill_results(folder / period / "ket-qua-xa.csv", workbook)
+    book = openpyxl.load_workbook(workbook)
+    book.worksheets[0]["C5"] = "mười"
+    book.save(workbook)
+    upload = f"{url}/api/period/results/upload"
+    sent = httpx.post(
+        upload, params={"path": period}, files={"file": ("kq.xlsx", workbook.read_bytes())}
+    )
+    assert sent.status_code == 200
+    assert sent.json()["file"] == f"{period}/ket-qua-xa.xlsx"
+    [problem] = sent.json()["problems"]
+    assert (problem["location"], problem["field"]) == ("Kết quả các xã!C5", "Thôn giảm")
+    report = (folder / period / "bao-cao.yaml").read_text(encoding="utf-8")
+    assert "\nket_qua_xa: ket-qua-xa.xlsx\n" in report and report.startswith("# Báo cáo sơ kết")
+
+    table = httpx.get(f"{url}/api/period/results", params={"path": period}).json()
+    assert table["workbook"] is True and table["rows"][3][:3] == ["05470", "Trung Hội", "mười"]
+    edit = httpx.put(f"{url}/api/period/results", json={"path": period, **table})
+    assert edit.status_code == 400
+
+    book[book.sheetnames[0]]["C5"] = 4
+    book.save(workbook)
+    sent = httpx.post(
+        upload, params={"path": period}, files={"file": ("kq.xlsx", workbook.read_bytes())}
+    )
+    assert sent.json()["problems"] == []
+    built = httpx.post(f"{url}/api/period/build", json={"path": period}, timeout=120)
+    assert built.status_code == 200 and len(built.json()["outputs"]) == 44

@@ -3,6 +3,7 @@ clerk types it (numbers as numbers, a date cell, codes with zeros), for the web 
 
 from __future__ import annotations
 
+import csv
 from datetime import datetime
 from pathlib import Path
 
@@ -60,3 +61,19 @@ def typed_plan(path: Path, *, signer: str | None = SIGNER) -> Path:
     recipients.cell(row=2, column=2, value="UBND huyện")
     book.save(path)
     return path
+
+
+def fill_results(results_csv: Path, target: Path) -> None:
+    """Type a period's CSV results into its results workbook ``target`` as a clerk
+    would: numbers as numbers, statuses as text."""
+    with results_csv.open(encoding="utf-8-sig") as f:
+        rows = {row[0]: row for row in csv.reader(f)}
+    book = openpyxl.load_workbook(target)
+    sheet = book.worksheets[0]
+    for cells in sheet.iter_rows(min_row=2):
+        source = rows[str(cells[0].value)]
+        for cell, value in zip(cells[2:], source[2:], strict=False):
+            number = value.replace(",", ".")
+            digits = number.replace(".", "", 1).isdigit()
+            cell.value = float(number) if digits else (value or None)
+    book.save(target)

@@ -368,8 +368,10 @@ class WebApp:
     async def period_table(self, request: Request) -> Response:
         """GET /api/period/results?path=PERIOD: the communes' results table."""
         folder = self.path(request.query_params.get("path"), under="inputs")
-        table = api.read_table(folder / "ket-qua-xa.csv")
-        return JSONResponse({"header": table.header, "rows": table.rows, "version": table.version})
+        table = await run_in_threadpool(api.read_results, folder)
+        answer = {"header": table.header, "rows": table.rows, "version": table.version}
+        workbook = api.is_workbook_record(table.path)
+        return JSONResponse({**answer, "file": self.rel(table.path), "workbook": workbook})
 
     async def period_save(self, request: Request) -> Response:
         """PUT /api/period/results {path, header, rows, version}: save the table."""
@@ -378,14 +380,43 @@ class WebApp:
         header, rows = body.get("header"), body.get("rows")
         if not isinstance(header, list) or not isinstance(rows, list):
             raise UsageError([Problem("", "", "", "Thiếu bảng kết quả.")])
+        target = await run_in_threadpool(api.period_results_path, folder)
+        if api.is_workbook_record(target):
+            message = (
+                "Kết quả của kỳ này ở sổ tính: sửa trong Excel hoặc LibreOffice rồi tải "
+                "lên lại (trang không ghi vào sổ tính)."
+            )
+            raise UsageError([Problem(self.rel(target), "", "", message)])
         table = await run_in_threadpool(
             api.save_table,
-            folder / "ket-qua-xa.csv",
+            target,
             [str(h) for h in header],
             [[str(c) for c in row] for row in rows if isinstance(row, list)],
             str(body.get("version", "")),
         )
         return JSONResponse({"version": table.version})
+
+    async def period_workbook(self, request: Request) -> Response:
+        """GET /api/period/results/workbook?path=PERIOD: a results workbook to fill."""
+        folder = self.path(request.query_params.get("path"), under="inputs")
+        data = await run_in_threadpool(api.results_workbook, folder)
+        return attachment(data, f"ket-qua-xa-{folder.name}.xlsx", XLSX)
+
+    async def period_upload(self, request: Request) -> Response:
+        """POST /api/period/results/upload?path=PERIOD (multipart ``file``: the filled
+        results workbook): kept as the period's ket-qua-xa.xlsx, which its report then
+        reads; the period's problems (by sheet and cell) are returned."""
+        folder = self.path(request.query_params.get("path"), under="inputs")
+        if not (folder / "ky.yaml").is_file():
+            raise UsageError([Problem(self.rel(folder), "", "", "Không có kỳ báo cáo này.")])
+        _, data = await self._upload(request, (".xlsx",))
+        target = await run_in_threadpool(api.use_results_workbook, folder, data)
+        try:
+            await run_in_threadpool(api.validate_period, folder)
+            problems: list[dict[str, Any]] = []
+        except InputError as exc:
+            problems = [problem_json(p) for p in exc.problems]
+        return JSONResponse({"file": self.rel(target), "problems": problems})
 
     async def period_build(self, request: Request) -> Response:
         """POST /api/period/build {path}: validate and write the period's reports."""
@@ -435,6 +466,8 @@ def create_app(
         ("/api/period/new", web.period_new, post),
         ("/api/period/results", web.period_table, get),
         ("/api/period/results", web.period_save, put),
+        ("/api/period/results/workbook", web.period_workbook, get),
+        ("/api/period/results/upload", web.period_upload, post),
         ("/api/period/build", web.period_build, post),
     ]
     routes: list[Route | Mount] = [Route("/", _index, methods=get)]

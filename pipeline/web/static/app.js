@@ -246,12 +246,13 @@ async function periodPage(path) {
   const r = await call("GET", `/api/period/results?path=${q(path)}`);
   if (!r.ok) { page(`Kỳ: ${path}`, el("p", {}, messages(r.data).join(" "))); return; }
   let { header, rows, version } = r.data;
+  const fromWorkbook = r.data.workbook;
   const table = el("table", { class: "grid list" });
   table.append(el("tr", {}, ...header.map((h) => el("th", { scope: "col" }, h))));
   rows.forEach((row, i) => {
     const tr = el("tr", {});
     header.forEach((h, j) => {
-      const input = el("input", { type: "text", "aria-label": `${h}, hàng ${i + 1}` });
+      const input = el("input", { type: "text", "aria-label": `${h}, hàng ${i + 1}`, readonly: fromWorkbook });
       input.value = row[j] || "";
       input.addEventListener("input", () => { rows[i][j] = input.value; });
       tr.append(el("td", {}, input));
@@ -259,7 +260,25 @@ async function periodPage(path) {
     table.append(tr);
   });
   const status = el("p", { "aria-live": "polite", id: "period-status" });
-  const save = el("button", { type: "button" }, "Lưu bảng kết quả");
+  const save = el("button", { type: "button", disabled: fromWorkbook }, "Lưu bảng kết quả");
+  // Or: download the results workbook, fill it in Excel, upload it (problems by sheet and cell).
+  const file = el("input", { type: "file", accept: ".xlsx", id: "results-file" });
+  const upload = el("button", { type: "button", id: "results-upload" }, "Tải lên sổ kết quả");
+  const found = el("ul", { class: "problems", id: "results-problems", "aria-live": "polite" });
+  upload.addEventListener("click", async () => {
+    if (!file.files.length) { toast("Chọn sổ tính kết quả .xlsx."); return; }
+    const body = new FormData(); body.append("file", file.files[0]);
+    const response = await fetch(`/api/period/results/upload?path=${q(path)}`, { method: "POST", body });
+    const data = await response.json();
+    found.textContent = "";
+    if (!response.ok) { found.append(...messages(data).map((m) => el("li", { class: "problem" }, m))); return; }
+    if (!data.problems.length) { toast(`Đã nhận sổ kết quả (${data.file}): không có lỗi.`); periodPage(path); return; }
+    found.append(...messages(data).map((m) => el("li", { class: "problem" }, m)));
+  });
+  const workbookBox = el("div", { class: "field" },
+    el("p", {}, fromWorkbook ? `Kết quả của kỳ này ở sổ tính ${r.data.file}: sửa trong Excel hoặc LibreOffice rồi tải lên lại.` : "Hoặc điền trong Excel: tải sổ kết quả về, điền, rồi tải lên."),
+    el("a", { class: "button", href: `/api/period/results/workbook?path=${q(path)}`, download: "", id: "results-workbook" }, "Tải sổ kết quả trống (.xlsx)"),
+    el("label", { for: "results-file" }, "Sổ kết quả đã điền"), file, upload, found);
   save.addEventListener("click", async () => {
     const s = await call("PUT", "/api/period/results", { path, header, rows, version });
     if (s.ok) { version = s.data.version; status.textContent = "Đã lưu bảng."; } else status.textContent = messages(s.data).join(" ");
@@ -276,7 +295,8 @@ async function periodPage(path) {
     const shown = await call("POST", "/api/file/preview", { path: b.data.outputs[0], page: 1 });
     if (shown.ok) image.append(el("img", { src: shown.data.image, alt: "Trang 1 của báo cáo", id: "report-image" }));
   });
-  page(`Kỳ báo cáo: ${path}`, el("h2", {}, "Kết quả của các xã"), table, el("div", { class: "actions" }, save, build), status, outputs, image);
+  page(`Kỳ báo cáo: ${path}`, el("h2", {}, "Kết quả của các xã"), table, el("div", { class: "actions" }, save, build), status, outputs, image,
+    el("h2", {}, "Sổ tính kết quả"), workbookBox);
 }
 
 // -- check a .docx -------------------------------------------------------------------
