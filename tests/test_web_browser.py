@@ -275,7 +275,7 @@ def test_a_workbook_uploaded_fixed_in_the_form_and_downloaded(browser: Any, tmp_
         document = docx.Document(str(_download(browser, "so-tinh-xa.docx")))
         browser.get(f"{url}/")
         row = _wait(lambda: browser.find_element(By.XPATH, '//tr[td="inputs/so-tinh-xa.xlsx"]'))
-        assert "Bảng tính" in row.text and "Hợp lệ" in row.text
+        assert "Hồ sơ (sổ tính .xlsx)" in row.text and "Hợp lệ" in row.text
     assert "Sắp xếp thôn, tổ dân phố năm 2026" in [p.text for p in document.paragraphs]
     closing = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "TM. ỦY BAN NHÂN DÂN" in closing and SIGNER in closing

@@ -7,7 +7,7 @@ const el = Form.el;
 let meta = null;
 
 const STATES = { hop_le: "Hợp lệ", co_loi: "Có lỗi", da_tao: "Đã tạo", cu: "Cần tạo lại", chua_ho_tro: "Chưa hỗ trợ" };
-const KINDS = { ho_so: "Hồ sơ", bang_tinh: "Bảng tính", dot: "Đợt theo xã", ky: "Kỳ báo cáo" };
+const KINDS = { ho_so: "Hồ sơ", bang_tinh: "Hồ sơ (sổ tính .xlsx)", dot: "Đợt theo xã", ky: "Kỳ báo cáo" };
 
 function toast(text) {
   const t = document.getElementById("toast");
