@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -49,14 +50,23 @@ from pipeline.templates import builtin_dir, find_template
 from pipeline.workfolder import (
     RecordFile,
     StaleEdit,
+    check_data,
+    check_file,
+    check_upload,
+    is_workbook_record,
     list_folder,
     list_registries,
+    period_results_path,
     read_record,
+    read_results,
     read_table,
-    record_text_from_upload,
+    record_file_data,
+    record_workbook,
     safe_path,
     save_record,
     save_table,
+    save_upload,
+    use_results_workbook,
     zip_folder,
 )
 
@@ -779,12 +789,12 @@ def record_from_upload(
     filename: str, data: bytes, source: Path, within: Path | None = None
 ) -> OfficialDocument:
     """Return the record of an uploaded file (read as the file ``source``). The one
-    place that dispatches on the kind of record file (.yaml; .xlsx needs a loader).
+    place that dispatches on the kind of record file (.yaml/.yml, .xlsx).
 
     Raises:
         InputError: the file is not a record we read, or its problems (with lines).
     """
-    doc, located = check_text(record_text_from_upload(filename, data), source, within)
+    doc, located = check_upload(filename, data, source, within)
     if doc is None:
         raise InputError([item.problem for item in located])
     return doc
@@ -895,20 +905,30 @@ __all__ = [
     "batch_specs",
     "build",
     "build_batch",
+    "check_data",
+    "check_file",
     "check_files",
+    "check_upload",
     "export_template",
+    "is_workbook_record",
     "lint_templates",
     "list_folder",
     "list_registries",
     "load_all",
     "pdf_tools",
+    "period_results_path",
     "preview",
     "read_record",
+    "read_results",
     "read_table",
+    "record_file_data",
+    "record_workbook",
     "render_document",
     "safe_path",
     "save_record",
     "save_table",
+    "save_upload",
+    "use_results_workbook",
     "zip_folder",
 ]
 
@@ -916,11 +936,27 @@ __all__ = [
 # -- workbooks (.xlsx records a clerk fills in Excel) -------------------------------------
 
 
-def new_workbook(kind: str, target: Path) -> Path:
-    """Write an empty workbook of ``kind`` (``pipeline.workbook.KINDS``) at ``target``."""
+def new_workbook(kind: str, target: Path, period: Path | None = None) -> Path:
+    """Write an empty workbook of ``kind`` (``pipeline.workbook.KINDS``) at ``target``
+    (``ket-qua-xa``: the results of the period folder ``period``)."""
     from pipeline.workbook import new_workbook as _new
 
-    return _new(kind, target)
+    return _new(kind, target, period)
+
+
+def results_workbook(period: Path) -> bytes:
+    """Return the results workbook (.xlsx bytes) of the period folder ``period``."""
+    from pipeline.workbook.results import results_bytes
+
+    return results_bytes(period)
+
+
+def problem_details(on: bool = True) -> AbstractContextManager[None]:
+    """Inside the ``with`` block, unfilled sheets and columns are reported cell by cell
+    (``vanban validate --chi-tiet``) instead of as one problem."""
+    from pipeline.loading.detail import details
+
+    return details(on)
 
 
 def export_workbook(source: Path, target: Path) -> Path:

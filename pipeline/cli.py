@@ -164,8 +164,14 @@ def main() -> None:
 
 @main.command(epilog=_EPILOG)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--chi-tiet",
+    "details",
+    is_flag=True,
+    help="Liệt kê từng ô còn trống (mặc định: một dòng cho cả cột, cả trang chưa điền).",
+)
 @handle_errors
-def validate(inputs: tuple[Path, ...]) -> None:
+def validate(inputs: tuple[Path, ...], details: bool) -> None:
     """Kiểm tra các hồ sơ INPUTS (YAML hoặc sổ tính .xlsx) mà không tạo văn bản.
 
     Mọi lỗi của mọi tệp được liệt kê cùng lúc, kèm tên tệp, dòng (hoặc trang và ô của
@@ -173,10 +179,11 @@ def validate(inputs: tuple[Path, ...]) -> None:
     mục kỳ báo cáo (inputs/periods/2026-H2) được kiểm tra cả: kỳ, báo cáo, kết quả
     của các xã, chương trình và danh sách xã.
     """
-    folders = [p for p in inputs if p.is_dir()]
-    for folder in folders:
-        _echo_period(api.validate_period(folder))
-    loaded = api.load_all([p for p in inputs if not p.is_dir()])
+    with api.problem_details(details):
+        folders = [p for p in inputs if p.is_dir()]
+        for folder in folders:
+            _echo_period(api.validate_period(folder))
+        loaded = api.load_all([p for p in inputs if not p.is_dir()])
     for path, doc in loaded:
         click.echo(f"Hợp lệ: {path} ({doc.loai}, thể thức {doc.profile.id})")
 
@@ -651,7 +658,7 @@ def workbook_group() -> None:
 @click.argument(
     "kind",
     metavar="LOẠI",
-    type=click.Choice(["ke-hoach", "chuong-trinh", "danh-ba", "danh-sach-xa"]),
+    type=click.Choice(["ke-hoach", "chuong-trinh", "danh-ba", "danh-sach-xa", "ket-qua-xa"]),
 )
 @click.option(
     "-o",
@@ -660,12 +667,23 @@ def workbook_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Tệp .xlsx để ghi.",
 )
+@click.option(
+    "--ky",
+    "period",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Thư mục kỳ báo cáo (cho ket-qua-xa), ví dụ inputs/periods/2026-H2.",
+)
 @handle_errors
-def workbook_new(kind: str, output: Path) -> None:
+def workbook_new(kind: str, output: Path, period: Path | None) -> None:
     """Tạo sổ tính trống loại LOẠI để điền trong Excel: ke-hoach, chuong-trinh, danh-ba
-    (danh bạ nơi nhận), danh-sach-xa (danh sách xã cho một đợt)."""
-    target = api.new_workbook(kind, output)
+    (danh bạ nơi nhận), danh-sach-xa (danh sách xã cho một đợt), ket-qua-xa (kết quả
+    của các xã trong kỳ --ky: một hàng một xã, một cột một chỉ tiêu)."""
+    target = api.new_workbook(kind, output, period)
     click.echo(f"Đã tạo sổ tính: {target}")
+    if period is not None and kind == "ket-qua-xa":
+        click.echo(f"Điền kết quả, ghi “ket_qua_xa: {target.name}” trong bao-cao.yaml của kỳ")
+        click.echo(f"rồi chạy: vanban validate {period}")
+        return
     click.echo(f"Điền trong Excel hoặc LibreOffice, rồi chạy: vanban validate {target}")
 
 

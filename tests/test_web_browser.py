@@ -245,3 +245,38 @@ def test_the_example_batch_runs_with_progress_and_zips(browser: Any, tmp_path: P
         assert "xa-phu-dinh.docx" in names and "manifest.json" in names
         plan = docx.Document(zipped.open("xa-phu-dinh.docx"))
     assert any("Phú Đình" in p.text for p in plan.paragraphs)
+
+
+def test_a_workbook_uploaded_fixed_in_the_form_and_downloaded(browser: Any, tmp_path: Path) -> None:
+    """A workbook made by ``vanban workbook new`` and filled through openpyxl, the
+    signer's name left empty: uploaded, its problem shown by sheet and cell next to the
+    field, fixed in the form, saved back into the workbook, the .docx downloaded."""
+    from selenium.webdriver.common.by import By
+
+    from tests.workbook_helpers import SIGNER, general_rows, typed_plan
+
+    workbook = typed_plan(tmp_path / "so-tinh-xa.xlsx", signer=None)
+    cell = f"Thông tin chung!C{general_rows(workbook)['chu_ky.ho_ten']}"
+    folder = work_folder(tmp_path)
+    with running(folder) as url:
+        browser.get(f"{url}/#/moi")
+        _wait(lambda: browser.find_element(By.ID, "upload-file")).send_keys(str(workbook))
+        browser.find_element(By.ID, "upload-go").click()
+        note = _wait(
+            lambda: browser.find_element(By.CSS_SELECTOR, '[data-path="chu_ky.ho_ten"] .problem')
+        )
+        assert note.text == "Thiếu Họ tên người ký. Hãy thêm trường này."
+        listed = browser.find_element(By.CSS_SELECTOR, "ul.problems li a").text
+        assert listed.startswith(f"{cell} — Họ tên người ký")
+
+        _field(browser, "chu_ky.ho_ten").send_keys(SIGNER)
+        browser.find_element(By.ID, "save").click()
+        _wait(lambda: browser.find_element(By.ID, "status").text == "Đã lưu.")
+        browser.find_element(By.XPATH, '//a[text()="Word .docx"]').click()
+        document = docx.Document(str(_download(browser, "so-tinh-xa.docx")))
+        browser.get(f"{url}/")
+        row = _wait(lambda: browser.find_element(By.XPATH, '//tr[td="inputs/so-tinh-xa.xlsx"]'))
+        assert "Hồ sơ (sổ tính .xlsx)" in row.text and "Hợp lệ" in row.text
+    assert "Sắp xếp thôn, tổ dân phố năm 2026" in [p.text for p in document.paragraphs]
+    closing = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "TM. ỦY BAN NHÂN DÂN" in closing and SIGNER in closing

@@ -81,7 +81,7 @@ def _outside(doc: YamlDocument, within: Path) -> LocatedProblem | None:
     path: PathKey = ("noi_nhan", "danh_ba")
     problem = Problem(
         doc.source,
-        f"dòng {doc.line_of(path)}",
+        doc.where(path),
         "Danh bạ nơi nhận (noi_nhan.danh_ba)",
         f"Danh bạ “{name}” nằm ngoài thư mục làm việc: chỉ dùng danh bạ trong thư mục này.",
     )
@@ -99,7 +99,7 @@ def check_yaml(
     except ValidationError as exc:
         located = []
         for error in exc.errors():
-            problem = problem_from_error(error, doc.source, doc.data, doc.line_of, OfficialDocument)
+            problem = problem_from_error(error, doc.source, doc.data, doc.where, OfficialDocument)
             located.append(LocatedProblem(_error_path(tuple(error["loc"]), doc.data), problem))
         return None, located
     outside = _outside(doc, within) if within is not None else None

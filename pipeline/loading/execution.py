@@ -16,6 +16,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from pipeline.errors import InputError, Problem
+from pipeline.loading.detail import DETAILS_HINT, showing_details
 from pipeline.loading.spreadsheet import Row, header_key, read_table
 from pipeline.loading.tabular import Roster
 from pipeline.models.execution import (
@@ -71,6 +72,8 @@ def load_commune_results(
     table = read_table(path, columns, required=("ma",), ignored=("STT", "TT"))
     targets = tuple(f.removeprefix(_TARGET) for f in table.headers if f.startswith(_TARGET))
     reader = _RowReader(table.source, table.headers, roster, targets)
+    if table.sheet is not None:  # a workbook: problems name the sheet and cell
+        reader.cells = (table.sheet, {table.headers[f]: c for f, c in table.letters.items()})
     rows = [result for row in table.rows if (result := reader.read(row)) is not None]
     reader.report_empty()
     reader.check_complete()
@@ -98,8 +101,19 @@ class _RowReader:
     def label(self, field: str) -> str:
         return self.headers.get(field) or FIXED_COLUMNS[field].header
 
+    #: A workbook's sheet and the column letter of each header (None: a CSV).
+    cells: tuple[str, dict[str, str]] | None = None
+
+    def place(self, number: int, header: str, last: int | None = None) -> str:
+        """Return where a cell is: "Kết quả!C5" in a workbook, "hàng 5" in a CSV."""
+        letter = self.cells[1].get(header) if self.cells is not None else None
+        if self.cells is None or letter is None:
+            return f"hàng {number}" if last is None else f"hàng {number}–{last}"
+        first = f"{self.cells[0]}!{letter}{number}"
+        return first if last is None else f"{first}:{letter}{last}"
+
     def problem(self, number: int, field: str, message: str) -> None:
-        self.problems.append(Problem(self.source, f"hàng {number}", field, message))
+        self.problems.append(Problem(self.source, self.place(number, field), field, message))
 
     def read(self, row: Row) -> CommuneResult | None:
         self.problems.extend(row.problems)
@@ -173,29 +187,31 @@ class _RowReader:
         column with many empty cells, one per cell otherwise."""
         how = f"ghi số đạt được, hoặc một tình trạng ({', '.join(STATUSES)})"
         total = sum(len(cells) for cells in self.empty.values())
+        details = showing_details()
         filled_any = len(self.seen) * len(self.targets) > total
-        if total and not filled_any and len(self.targets) > 1:
+        if total and not filled_any and len(self.targets) > 1 and not details:
             headers = ", ".join(f"“{self.headers.get(_TARGET + t, t)}”" for t in self.targets)
             self.problems.append(
                 Problem(
                     self.source,
-                    "",
+                    self.cells[0] if self.cells is not None else "",
                     "",
                     f"Bảng kết quả chưa điền: chưa điền {total} ô của {len(self.targets)} cột "
-                    f"{headers} ({len(self.seen)} xã). Điền kết quả của từng xã: {how}.",
+                    f"{headers} ({len(self.seen)} xã). Điền kết quả của từng xã: {how}."
+                    f"{DETAILS_HINT}",
                 )
             )
             return
         for ident, cells in self.empty.items():
             header = self.headers.get(_TARGET + ident, ident)
-            if len(cells) >= MANY_EMPTY:
-                rows = f"hàng {cells[0][0]}–{cells[-1][0]}"
+            if len(cells) >= MANY_EMPTY and not details:
+                rows = self.place(cells[0][0], header, cells[-1][0])
                 self.problems.append(
                     Problem(
                         self.source,
                         rows,
                         header,
-                        f"Chưa điền {len(cells)} ô của cột {header}: {how}.",
+                        f"Chưa điền {len(cells)} ô của cột {header}: {how}.{DETAILS_HINT}",
                     )
                 )
                 continue

@@ -54,6 +54,8 @@ class Table:
     rows: list[Row]
     letters: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    #: A workbook's sheet (CSV: none); ``letters``: the column letter of each field found.
+    sheet: str | None = None
 
 
 def header_key(text: str) -> str:
@@ -430,7 +432,9 @@ def _read_xlsx(path: Path, read: _Reader, sheet: str | None) -> Table:
             reader.close()
         values_book.close()
         formula_book.close()
-    return Table(str(path), layout.headers, rows, layout.letters, warnings)
+    return Table(
+        str(path), layout.headers, rows, layout.letters, warnings, sheet=values_sheet.title
+    )
 
 
 def _hidden_hint(workbook: Any, path: Path) -> list[Problem]:

@@ -8,6 +8,7 @@ loader that takes a YAML record takes a workbook the same way.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import zipfile
@@ -23,9 +24,9 @@ import yaml
 from pydantic import BaseModel
 
 from pipeline.errors import InputError, Problem
+from pipeline.loading.detail import DETAILS_HINT, showing_details
 from pipeline.loading.spreadsheet import header_key
 from pipeline.loading.workbook_layout import (
-    CHOICE_LABELS,
     EMPTY_TEXT,
     GENERAL_SHEET,
     KIND_HEADER,
@@ -40,6 +41,7 @@ from pipeline.loading.workbook_layout import (
     layout_of,
 )
 from pipeline.loading.yaml_source import PathKey, YamlDocument
+from pipeline.models.choices import CHOICE_LABELS
 from pipeline.models.document import OfficialDocument
 from pipeline.models.registry import Registry
 
@@ -87,13 +89,14 @@ def _cell_name(sheet: str, row: int, col: int) -> str:
     return f"{sheet}!{letters}{row}"
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, data: bytes | None = None) -> Any:
     import openpyxl
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about data validation extensions
-            return openpyxl.load_workbook(path, data_only=True)
+            source: Any = path if data is None else io.BytesIO(data)
+            return openpyxl.load_workbook(source, data_only=True)
     except FileNotFoundError:
         raise InputError(
             [Problem(str(path), "", "", "Không tìm thấy tệp. Kiểm tra đường dẫn.")]
@@ -122,9 +125,15 @@ def workbook_kind(book: Any) -> str | None:
 
 
 def read_workbook(
-    path: Path, model: type[BaseModel] | None = None, *, defer: bool = False
+    path: Path,
+    model: type[BaseModel] | None = None,
+    *,
+    defer: bool = False,
+    data: bytes | None = None,
 ) -> WorkbookDocument:
     """Read the workbook at ``path`` into record data, keeping each value's cell.
+
+    ``data``: the workbook's bytes (an upload), read as if they were the file ``path``.
 
     ``model`` is the record expected; default: the one the workbook says it holds.
     With ``defer``, cells that cannot be read are returned in ``problems`` (so that the
@@ -134,7 +143,7 @@ def read_workbook(
         InputError: the file is not a readable workbook, is not a vanban workbook, or
             cells cannot be read (each with its sheet and cell).
     """
-    book = _open(path)
+    book = _open(path, data)
     source = str(path)
     if model is None:
         kind = workbook_kind(book)
@@ -152,12 +161,12 @@ def read_workbook(
             )
         model = MODELS[kind]
     reader = _Reader(source, book, layout_of(model))
-    data = reader.read()
+    record = reader.read()
     if reader.problems and not defer:
         raise InputError(reader.problems)
     return WorkbookDocument(
         source,
-        data,
+        record,
         cells=reader.cells,
         date_cells=reader.date_cells,
         problems=reader.problems,
@@ -607,7 +616,10 @@ MANY_EMPTY = 3
 
 def summarise_empty(problems: list[Problem]) -> list[Problem]:
     """Return ``problems`` with the "missing" ones of a workbook column folded into one
-    ("Chưa điền 43 ô của cột Nội dung (Chỉ tiêu!B2:B44)") when there are many."""
+    ("Chưa điền 43 ô của cột Nội dung (Chỉ tiêu!B2:B44)") when there are many; as they
+    are with :func:`pipeline.loading.detail.details` (``validate --chi-tiet``)."""
+    if showing_details():
+        return problems
     groups: dict[tuple[str, str, str], list[tuple[int, Problem]]] = {}
     for problem in problems:
         found = _CELL.match(problem.location)
@@ -629,7 +641,7 @@ def summarise_empty(problems: list[Problem]) -> list[Problem]:
                 f"{sheet}!{col}{rows[0]}:{col}{rows[-1]}",
                 label,
                 f"Chưa điền {len(rows)} ô của cột {label} (trang {sheet}, hàng {rows[0]} đến "
-                f"{rows[-1]}): điền các ô này, hoặc xóa các hàng không dùng.",
+                f"{rows[-1]}): điền các ô này, hoặc xóa các hàng không dùng.{DETAILS_HINT}",
             )
         )
     return out

@@ -31,7 +31,6 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, Discriminator, Tag
 
 from pipeline.models.labels import LABELS, label_for
-from pipeline.models.registry import DELIVERY_LABELS, PURPOSE_LABELS
 
 GENERAL_SHEET = "Thông tin chung"
 HELP_SHEET = "Hướng dẫn"
@@ -39,14 +38,6 @@ META_SHEET = "vanban"  # hidden: the kind of record the workbook holds
 KIND_HEADER = "Loại"
 LEVEL_HEADER = "Cấp"
 
-#: Vietnamese words shown for the values of choices (the values themselves are accepted too).
-CHOICE_LABELS: dict[str, str] = {
-    **PURPOSE_LABELS,
-    **DELIVERY_LABELS,
-    "dang": "Đảng",
-    "nha_nuoc": "Nhà nước",
-    "tat_ca": "tất cả",
-}
 YES, NO = "có", "không"
 #: A cell that gives an empty text (an empty cell gives nothing at all).
 EMPTY_TEXT = '""'
@@ -361,8 +352,3 @@ def sheet_title(wanted: str, taken: set[str]) -> str:
         title = f"{clean[:27]} ({number})"
         number += 1
     return title
-
-
-def choice_label(value: str) -> str:
-    """Return the word shown in a dropdown for a choice value."""
-    return CHOICE_LABELS.get(value, value)

@@ -52,6 +52,8 @@ from pipeline.web.security import (
 
 STATIC = Path(__file__).with_name("static")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_RECORDS = (".yaml", ".xlsx")  # record files the page opens: YAML, or a workbook
 _CACHE = ".vanban-web"
 
 
@@ -110,28 +112,28 @@ class WebApp:
 
     async def record(self, request: Request) -> Response:
         """GET /api/record?path=…: a record's data, version and problems."""
-        path = self.path(request.query_params.get("path"), under="inputs", suffixes=(".yaml",))
-        record = api.read_record(path)
-        _, located = await run_in_threadpool(api.check_record, record.text, path, self.root)
+        path = self.path(request.query_params.get("path"), under="inputs", suffixes=_RECORDS)
+        data, version = await run_in_threadpool(api.record_file_data, path)
+        _, located = await run_in_threadpool(api.check_file, path, self.root)
         return JSONResponse(
             {
                 "path": self.rel(path),
-                "version": record.version,
-                "data": jsonable(api.record_data(record.text)),
+                "version": version,
+                "data": jsonable(data),
                 "problems": [problem_json(p.problem, p.path) for p in located],
             }
         )
 
     async def _record_body(self, request: Request) -> tuple[Path, dict[str, Any], dict[str, Any]]:
         body = await json_body(request, self.max_upload)
-        path = self.path(body.get("path"), under="inputs", suffixes=(".yaml",))
+        path = self.path(body.get("path"), under="inputs", suffixes=_RECORDS)
         data = body.get("data")
         if not isinstance(data, dict):
             raise UsageError([Problem(self.rel(path), "", "", "Thiếu dữ liệu hồ sơ.")])
         return path, data, body
 
     def _problems_of(self, path: Path, data: dict[str, Any]) -> tuple[Any, list[dict[str, Any]]]:
-        doc, located = api.check_record_data(data, path, self.root)
+        doc, located = api.check_data(path, data, self.root)
         return doc, [problem_json(p.problem, p.path) for p in located]
 
     async def check_record(self, request: Request) -> Response:
@@ -147,7 +149,7 @@ class WebApp:
         saved = await run_in_threadpool(
             api.save_record, path, data, version if isinstance(version, str) else ""
         )
-        _, located = await run_in_threadpool(api.check_record, saved.text, path, self.root)
+        _, located = await run_in_threadpool(api.check_file, path, self.root)
         problems = [problem_json(p.problem, p.path) for p in located]
         return JSONResponse(
             {"path": self.rel(path), "version": saved.version, "problems": problems}
@@ -156,7 +158,7 @@ class WebApp:
     def _render_data(self, path: Path, data: dict[str, Any] | None) -> bytes:
         """Return the checked .docx of form ``data`` (None: of the saved file)."""
         if data is None:
-            doc, located = api.check_record(api.read_record(path).text, path, self.root)
+            doc, located = api.check_file(path, self.root)
             problems = [problem_json(p.problem, p.path) for p in located]
         else:
             doc, problems = self._problems_of(path, data)
@@ -205,14 +207,18 @@ class WebApp:
         return JSONResponse(await run_in_threadpool(work))
 
     async def download(self, request: Request) -> Response:
-        """GET /api/record/download?path=…&kind=docx|pdf|noi-nhan.docx|noi-nhan.csv."""
-        path = self.path(request.query_params.get("path"), under="inputs", suffixes=(".yaml",))
+        """GET /api/record/download?path=…&kind=docx|pdf|xlsx|noi-nhan.docx|noi-nhan.csv."""
+        path = self.path(request.query_params.get("path"), under="inputs", suffixes=_RECORDS)
         kind = request.query_params.get("kind", "docx")
-        stem = path.name.removesuffix(".yaml")
+        stem = path.stem
 
         def work() -> Response:
+            if kind == "xlsx":  # the record as a workbook (a YAML one exported)
+                if not path.is_file():
+                    raise UsageError([Problem(self.rel(path), "", "", "Chưa lưu hồ sơ này.")])
+                return attachment(api.record_workbook(path), f"{stem}.xlsx", XLSX)
             if kind in {"noi-nhan.docx", "noi-nhan.csv"}:
-                doc, located = api.check_record(api.read_record(path).text, path, self.root)
+                doc, located = api.check_file(path, self.root)
                 if doc is None:
                     raise Located([problem_json(p.problem, p.path) for p in located])
                 docx, csv = api.render_list_bytes(doc)
@@ -282,23 +288,29 @@ class WebApp:
 
     async def upload_record(self, request: Request) -> Response:
         """POST /api/record/upload (multipart ``file``: a record .yaml/.xlsx): kept as
-        ``inputs/<its name>`` (never over an existing file); its problems are returned."""
+        ``inputs/<its name>`` (.yml as .yaml; never over an existing record of that
+        name, YAML or workbook); its problems are returned, located."""
         name, data = await self._upload(request, (".yaml", ".yml", ".xlsx"))
-        path = self.path(f"inputs/{name.rsplit('.', 1)[0]}.yaml")
-        if name.lower().endswith(".xlsx"):  # the one dispatch: api.record_from_upload
-            await run_in_threadpool(api.record_from_upload, name, data, path, self.root)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            message = "Tệp không phải mã UTF-8. Lưu lại tệp với mã hóa UTF-8."
-            raise InputError([Problem(name, "", "", message)]) from None
-        if path.exists():
-            message = "Đã có hồ sơ tên này trong inputs/: đổi tên tệp rồi tải lên lại."
-            raise api.StaleEdit([Problem(self.rel(path), "", "", message)])
-        saved = await run_in_threadpool(api.save_record, path, text, "")
-        _, located = await run_in_threadpool(api.check_record, saved.text, path, self.root)
+        stem, suffix = name.rsplit(".", 1)
+        workbook = suffix.lower() == "xlsx"
+        path = self.path(f"inputs/{stem}.{'xlsx' if workbook else 'yaml'}")
+        if workbook:
+            if not data.startswith(b"PK"):
+                raise Unsupported(name, (".xlsx",))
+        else:
+            try:
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                message = "Tệp không phải mã UTF-8. Lưu lại tệp với mã hóa UTF-8."
+                raise InputError([Problem(name, "", "", message)]) from None
+        for other in (".yaml", ".xlsx"):  # one record per name: one output X.docx
+            if self.path(f"inputs/{stem}{other}").exists():
+                message = "Đã có hồ sơ tên này trong inputs/: đổi tên tệp rồi tải lên lại."
+                raise api.StaleEdit([Problem(f"inputs/{stem}{other}", "", "", message)])
+        version = await run_in_threadpool(api.save_upload, path, data)
+        _, located = await run_in_threadpool(api.check_file, path, self.root)
         problems = [problem_json(p.problem, p.path) for p in located]
-        answer = {"path": self.rel(path), "version": saved.version, "problems": problems}
+        answer = {"path": self.rel(path), "version": version, "problems": problems}
         return JSONResponse(answer)
 
     # -- batches -----------------------------------------------------------------------
@@ -356,8 +368,10 @@ class WebApp:
     async def period_table(self, request: Request) -> Response:
         """GET /api/period/results?path=PERIOD: the communes' results table."""
         folder = self.path(request.query_params.get("path"), under="inputs")
-        table = api.read_table(folder / "ket-qua-xa.csv")
-        return JSONResponse({"header": table.header, "rows": table.rows, "version": table.version})
+        table = await run_in_threadpool(api.read_results, folder)
+        answer = {"header": table.header, "rows": table.rows, "version": table.version}
+        workbook = api.is_workbook_record(table.path)
+        return JSONResponse({**answer, "file": self.rel(table.path), "workbook": workbook})
 
     async def period_save(self, request: Request) -> Response:
         """PUT /api/period/results {path, header, rows, version}: save the table."""
@@ -366,14 +380,43 @@ class WebApp:
         header, rows = body.get("header"), body.get("rows")
         if not isinstance(header, list) or not isinstance(rows, list):
             raise UsageError([Problem("", "", "", "Thiếu bảng kết quả.")])
+        target = await run_in_threadpool(api.period_results_path, folder)
+        if api.is_workbook_record(target):
+            message = (
+                "Kết quả của kỳ này ở sổ tính: sửa trong Excel hoặc LibreOffice rồi tải "
+                "lên lại (trang không ghi vào sổ tính)."
+            )
+            raise UsageError([Problem(self.rel(target), "", "", message)])
         table = await run_in_threadpool(
             api.save_table,
-            folder / "ket-qua-xa.csv",
+            target,
             [str(h) for h in header],
             [[str(c) for c in row] for row in rows if isinstance(row, list)],
             str(body.get("version", "")),
         )
         return JSONResponse({"version": table.version})
+
+    async def period_workbook(self, request: Request) -> Response:
+        """GET /api/period/results/workbook?path=PERIOD: a results workbook to fill."""
+        folder = self.path(request.query_params.get("path"), under="inputs")
+        data = await run_in_threadpool(api.results_workbook, folder)
+        return attachment(data, f"ket-qua-xa-{folder.name}.xlsx", XLSX)
+
+    async def period_upload(self, request: Request) -> Response:
+        """POST /api/period/results/upload?path=PERIOD (multipart ``file``: the filled
+        results workbook): kept as the period's ket-qua-xa.xlsx, which its report then
+        reads; the period's problems (by sheet and cell) are returned."""
+        folder = self.path(request.query_params.get("path"), under="inputs")
+        if not (folder / "ky.yaml").is_file():
+            raise UsageError([Problem(self.rel(folder), "", "", "Không có kỳ báo cáo này.")])
+        _, data = await self._upload(request, (".xlsx",))
+        target = await run_in_threadpool(api.use_results_workbook, folder, data)
+        try:
+            await run_in_threadpool(api.validate_period, folder)
+            problems: list[dict[str, Any]] = []
+        except InputError as exc:
+            problems = [problem_json(p) for p in exc.problems]
+        return JSONResponse({"file": self.rel(target), "problems": problems})
 
     async def period_build(self, request: Request) -> Response:
         """POST /api/period/build {path}: validate and write the period's reports."""
@@ -423,6 +466,8 @@ def create_app(
         ("/api/period/new", web.period_new, post),
         ("/api/period/results", web.period_table, get),
         ("/api/period/results", web.period_save, put),
+        ("/api/period/results/workbook", web.period_workbook, get),
+        ("/api/period/results/upload", web.period_upload, post),
         ("/api/period/build", web.period_build, post),
     ]
     routes: list[Route | Mount] = [Route("/", _index, methods=get)]

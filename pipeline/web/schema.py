@@ -7,12 +7,14 @@ from functools import cache
 from typing import Any
 
 from pipeline.models import LABELS, OfficialDocument
+from pipeline.models.choices import CHOICE_LABELS
 
 
 @cache
 def form_schema() -> dict[str, Any]:
     """Return the JSON schema of an official-document record, the labels of its field
-    names, and the label of each model (by the name of its first required field)."""
+    names, the label of each model (by the name of its first required field) and the
+    Vietnamese names of fixed values (``choices``: ``nha_nuoc`` → "Nhà nước")."""
     schema = OfficialDocument.model_json_schema()
     labels = dict(LABELS)
     models: dict[str, str] = {}
@@ -20,4 +22,4 @@ def form_schema() -> dict[str, Any]:
         required = definition.get("required") or list(definition.get("properties", {}))
         if required:
             models[name] = labels.get(required[0], required[0])
-    return {"schema": schema, "labels": labels, "models": models}
+    return {"schema": schema, "labels": labels, "models": models, "choices": dict(CHOICE_LABELS)}

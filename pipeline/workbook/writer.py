@@ -27,11 +27,11 @@ from pipeline.loading.workbook_layout import (
     Column,
     Layout,
     ListSheet,
-    choice_label,
     field_column,
     layout_of,
 )
 from pipeline.loading.yaml_source import YamlDocument, read_mapping
+from pipeline.models.choices import choice_label
 from pipeline.models.roster import COLUMNS as ROSTER_COLUMNS
 from pipeline.models.roster import Commune
 from pipeline.rendering import write_atomic
@@ -51,6 +51,7 @@ KINDS: dict[str, Kind] = {
     "chuong-trinh": Kind("van-ban", "Chương trình hành động", (("loai", "Chương trình"),)),
     "danh-ba": Kind("danh-ba", "Danh bạ nơi nhận"),
     "danh-sach-xa": Kind("danh-sach-xa", "Danh sách xã"),
+    "ket-qua-xa": Kind("ket-qua-xa", "Kết quả của các xã trong một kỳ báo cáo"),
 }
 
 ROSTER_SHEET = "Danh sách xã"
@@ -441,16 +442,27 @@ def roster_bytes() -> bytes:
     return out.getvalue()
 
 
-def new_workbook(kind: str, target: Path) -> Path:
-    """Write an empty workbook of ``kind`` (see :data:`KINDS`) at ``target``.
+def new_workbook(kind: str, target: Path, period: Path | None = None) -> Path:
+    """Write an empty workbook of ``kind`` (see :data:`KINDS`) at ``target``; the
+    results of a period (``ket-qua-xa``) are laid out from the period folder ``period``.
 
     Raises:
-        UsageError: an unknown kind, or ``target`` is not an .xlsx file name.
+        UsageError: an unknown kind, ``target`` is not an .xlsx file name, or no
+            period folder for ``ket-qua-xa``.
+        InputError: the period's report, programme or roster is invalid.
     """
     if kind not in KINDS:
         known = ", ".join(KINDS)
         raise UsageError([Problem(kind, "", "", f"Không có loại sổ tính này; dùng: {known}.")])
     _check_target(target)
+    if kind == "ket-qua-xa":
+        if period is None or not period.is_dir():
+            message = "Sổ kết quả cần thư mục kỳ báo cáo: --ky inputs/periods/2026-H2."
+            raise UsageError([Problem(str(period or ""), "", "", message)])
+        from pipeline.workbook.results import results_bytes
+
+        write_atomic(target, results_bytes(period))
+        return target
     spec = KINDS[kind]
     data: dict[str, Any] = {}
     for key, value in spec.prefill:
@@ -474,6 +486,17 @@ def export_record(source: Path, target: Path) -> Path:
         InputError: the record is invalid.
     """
     _check_target(target)
+    write_atomic(target, export_bytes(source, target.parent))
+    return target
+
+
+def export_bytes(source: Path, folder: Path) -> bytes:
+    """Return the record ``source`` as workbook bytes, for a workbook kept in ``folder``
+    (a registry file the record names is given relative to it).
+
+    Raises:
+        InputError: the record is invalid.
+    """
     doc: YamlDocument
     if is_workbook(source):
         doc = read_workbook(source)
@@ -495,11 +518,10 @@ def export_record(source: Path, target: Path) -> Path:
         data = record.model_dump(mode="python", exclude_defaults=True)
     registry = _get(data, ("noi_nhan", "danh_ba"))
     if isinstance(registry, str):
-        moved = os.path.relpath(source.parent / registry, target.parent)
+        moved = os.path.relpath(source.parent / registry, folder)
         data["noi_nhan"]["danh_ba"] = Path(moved).as_posix()
     title = str(data.get("loai") or "Danh bạ nơi nhận")
-    write_atomic(target, workbook_bytes(model_name, data, title))
-    return target
+    return workbook_bytes(model_name, data, title)
 
 
 def _has_placeholders(data: Any) -> bool:

@@ -7,7 +7,7 @@ const el = Form.el;
 let meta = null;
 
 const STATES = { hop_le: "Hợp lệ", co_loi: "Có lỗi", da_tao: "Đã tạo", cu: "Cần tạo lại", chua_ho_tro: "Chưa hỗ trợ" };
-const KINDS = { ho_so: "Hồ sơ", bang_tinh: "Bảng tính", dot: "Đợt theo xã", ky: "Kỳ báo cáo" };
+const KINDS = { ho_so: "Hồ sơ", bang_tinh: "Hồ sơ (sổ tính .xlsx)", dot: "Đợt theo xã", ky: "Kỳ báo cáo" };
 
 function toast(text) {
   const t = document.getElementById("toast");
@@ -46,7 +46,7 @@ async function listPage() {
   table.append(el("tr", {}, el("th", {}, "Loại"), el("th", {}, "Tệp"), el("th", {}, "Trạng thái"), el("th", {}, "Việc")));
   for (const d of data.documents) {
     const links = el("td", {});
-    if (d.kind === "ho_so") links.append(el("a", { href: `#/ho-so/${q(d.path)}` }, "Mở biểu mẫu"));
+    if (d.kind === "ho_so" || d.kind === "bang_tinh") links.append(el("a", { href: `#/ho-so/${q(d.path)}` }, "Mở biểu mẫu"));
     if (d.kind === "dot") links.append(el("a", { href: `#/dot/${q(d.path)}` }, "Mở đợt"));
     if (d.kind === "ky") links.append(el("a", { href: `#/ky/${q(d.path)}` }, "Mở kỳ"));
     const state = el("span", { class: `state ${d.state}` }, STATES[d.state] || d.state);
@@ -79,6 +79,7 @@ async function recordPage(path, fresh) {
   Form.init(meta, regs, path);
   const node = Form.rootNode(data);
   const form = el("form", { class: "record", "aria-label": `Biểu mẫu hồ sơ ${path}` }, node.el);
+  const workbook = /\.xlsx$/i.test(path);
   const list = el("ul", { class: "problems", "aria-live": "polite" });
   const status = el("p", { class: "muted", id: "status" });
   const pageNo = el("input", { type: "number", min: "1", value: "1", id: "page-no", style: "width:4em" });
@@ -98,14 +99,16 @@ async function recordPage(path, fresh) {
     el("div", { class: "actions" }, el("label", { for: "page-no" }, "Trang"), pageNo, preview),
     image,
     el("h2", {}, "Tải về (bản đã lưu)"),
-    el("div", { class: "actions" }, link("docx", "Word .docx"), link("pdf", "PDF"), link("noi-nhan.docx", "Nơi nhận .docx"), link("noi-nhan.csv", "Nơi nhận .csv")));
+    el("div", { class: "actions" }, link("docx", "Word .docx"), link("pdf", "PDF"), link("xlsx", "Sổ tính .xlsx"), link("noi-nhan.docx", "Nơi nhận .docx"), link("noi-nhan.csv", "Nơi nhận .csv")),
+    workbook ? el("p", { class: "muted" }, "Hồ sơ này là sổ tính: lưu ở đây là ghi lại sổ tính từ biểu mẫu (giữ dữ liệu, không giữ định dạng riêng của ô).") : "");
 
   function show(found) {
     problems = found;
     const placed = Form.showProblems(form, found);
     list.textContent = "";
     for (const { problem, note, input } of placed) {
-      const a = el("a", { href: "#" }, `${problem.field ? problem.field + ": " : ""}${problem.message}`);
+      const cell = (problem.location || "").includes("!") ? `${problem.location} — ` : "";  // a workbook's sheet and cell
+      const a = el("a", { href: "#" }, `${cell}${problem.field ? problem.field + ": " : ""}${problem.message}`);
       a.addEventListener("click", (e) => { e.preventDefault(); (input || note).focus(); note.scrollIntoView({ block: "center" }); });
       list.append(el("li", {}, a));
     }
@@ -204,7 +207,7 @@ function newPage() {
   page("Hồ sơ mới", el("div", { class: "field" }, el("label", { for: "new-name" }, "Tên tệp (trong inputs/)"), name),
     el("div", { class: "field" }, el("label", { for: "new-khoi" }, "Khối"), khoi), go,
     el("h2", {}, "Hoặc tải lên một hồ sơ có sẵn"),
-    el("div", { class: "field" }, el("label", { for: "upload-file" }, "Tệp hồ sơ (.yaml; .xlsx khi có bộ đọc bảng tính)"), file), send);
+    el("div", { class: "field" }, el("label", { for: "upload-file" }, "Tệp hồ sơ (.yaml, hoặc sổ tính .xlsx làm bằng vanban workbook new)"), file), send);
   name.focus();
 }
 
@@ -243,12 +246,13 @@ async function periodPage(path) {
   const r = await call("GET", `/api/period/results?path=${q(path)}`);
   if (!r.ok) { page(`Kỳ: ${path}`, el("p", {}, messages(r.data).join(" "))); return; }
   let { header, rows, version } = r.data;
+  const fromWorkbook = r.data.workbook;
   const table = el("table", { class: "grid list" });
   table.append(el("tr", {}, ...header.map((h) => el("th", { scope: "col" }, h))));
   rows.forEach((row, i) => {
     const tr = el("tr", {});
     header.forEach((h, j) => {
-      const input = el("input", { type: "text", "aria-label": `${h}, hàng ${i + 1}` });
+      const input = el("input", { type: "text", "aria-label": `${h}, hàng ${i + 1}`, readonly: fromWorkbook });
       input.value = row[j] || "";
       input.addEventListener("input", () => { rows[i][j] = input.value; });
       tr.append(el("td", {}, input));
@@ -256,7 +260,25 @@ async function periodPage(path) {
     table.append(tr);
   });
   const status = el("p", { "aria-live": "polite", id: "period-status" });
-  const save = el("button", { type: "button" }, "Lưu bảng kết quả");
+  const save = el("button", { type: "button", disabled: fromWorkbook }, "Lưu bảng kết quả");
+  // Or: download the results workbook, fill it in Excel, upload it (problems by sheet and cell).
+  const file = el("input", { type: "file", accept: ".xlsx", id: "results-file" });
+  const upload = el("button", { type: "button", id: "results-upload" }, "Tải lên sổ kết quả");
+  const found = el("ul", { class: "problems", id: "results-problems", "aria-live": "polite" });
+  upload.addEventListener("click", async () => {
+    if (!file.files.length) { toast("Chọn sổ tính kết quả .xlsx."); return; }
+    const body = new FormData(); body.append("file", file.files[0]);
+    const response = await fetch(`/api/period/results/upload?path=${q(path)}`, { method: "POST", body });
+    const data = await response.json();
+    found.textContent = "";
+    if (!response.ok) { found.append(...messages(data).map((m) => el("li", { class: "problem" }, m))); return; }
+    if (!data.problems.length) { toast(`Đã nhận sổ kết quả (${data.file}): không có lỗi.`); periodPage(path); return; }
+    found.append(...messages(data).map((m) => el("li", { class: "problem" }, m)));
+  });
+  const workbookBox = el("div", { class: "field" },
+    el("p", {}, fromWorkbook ? `Kết quả của kỳ này ở sổ tính ${r.data.file}: sửa trong Excel hoặc LibreOffice rồi tải lên lại.` : "Hoặc điền trong Excel: tải sổ kết quả về, điền, rồi tải lên."),
+    el("a", { class: "button", href: `/api/period/results/workbook?path=${q(path)}`, download: "", id: "results-workbook" }, "Tải sổ kết quả trống (.xlsx)"),
+    el("label", { for: "results-file" }, "Sổ kết quả đã điền"), file, upload, found);
   save.addEventListener("click", async () => {
     const s = await call("PUT", "/api/period/results", { path, header, rows, version });
     if (s.ok) { version = s.data.version; status.textContent = "Đã lưu bảng."; } else status.textContent = messages(s.data).join(" ");
@@ -273,7 +295,8 @@ async function periodPage(path) {
     const shown = await call("POST", "/api/file/preview", { path: b.data.outputs[0], page: 1 });
     if (shown.ok) image.append(el("img", { src: shown.data.image, alt: "Trang 1 của báo cáo", id: "report-image" }));
   });
-  page(`Kỳ báo cáo: ${path}`, el("h2", {}, "Kết quả của các xã"), table, el("div", { class: "actions" }, save, build), status, outputs, image);
+  page(`Kỳ báo cáo: ${path}`, el("h2", {}, "Kết quả của các xã"), table, el("div", { class: "actions" }, save, build), status, outputs, image,
+    el("h2", {}, "Sổ tính kết quả"), workbookBox);
 }
 
 // -- check a .docx -------------------------------------------------------------------

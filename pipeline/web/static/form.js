@@ -5,11 +5,11 @@
 "use strict";
 
 const Form = (() => {
-  let S = null, L = {}, M = {}, registries = [], recordDir = "";
+  let S = null, L = {}, M = {}, C = {}, registries = [], recordDir = "";
   let uid = 0;
 
   function init(meta, regs, recordPath) {
-    S = meta.schema; L = meta.labels; M = meta.models; registries = regs;
+    S = meta.schema; L = meta.labels; M = meta.models; C = meta.choices || {}; registries = regs;
     recordDir = recordPath.includes("/") ? recordPath.slice(0, recordPath.lastIndexOf("/") + 1) : "";
   }
   const refName = (s) => (s && s.$ref ? s.$ref.split("/").pop() : null);
@@ -103,7 +103,7 @@ const Form = (() => {
       control = el("select", {});
       if (!required || nullable) control.append(el("option", { value: "" }, "—"));
       for (const c of choices) {
-        control.append(el("option", { value: c, selected: c === value }, `${c}`));
+        control.append(el("option", { value: c, selected: c === value }, C[c] || `${c}`));
       }
       if (required && value === undefined && choices.length === 1) control.value = choices[0];
       get = () => (control.value === "" ? (required ? "" : undefined) : control.value);
