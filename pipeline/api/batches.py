@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline.api.make import list_template_name, template_name
 from pipeline.batch import BatchOptions, BatchReport, Plan, plan_batch, run_batch, trial_batch
@@ -12,11 +11,6 @@ from pipeline.batch import Progress as BatchProgress
 from pipeline.errors import Problem, UsageError
 from pipeline.rendering import PreparedTemplate
 from pipeline.templates import find_template
-
-# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
-# imported by the functions that need it, so that batches and single documents do not.
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.compliance import (
     CheckReport,
@@ -21,11 +21,6 @@ from pipeline.errors import InputError, Problem, UsageError
 from pipeline.rendering import write_atomic
 from pipeline.rendering.template import compile_part, patch_part
 from pipeline.templates import builtin_dir, find_template
-
-# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
-# imported by the functions that need it, so that batches and single documents do not.
-if TYPE_CHECKING:
-    pass
 
 
 def template_models() -> dict[str, type]:

@@ -7,7 +7,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline import manifest
 from pipeline.api.batches import batch_specs, prepare_batch, run_prepared
@@ -21,18 +21,14 @@ from pipeline.batch import Progress as BatchProgress
 from pipeline.errors import InputError, Problem, UsageError
 from pipeline.loading import load_document
 from pipeline.models import OfficialDocument
+from pipeline.output import write_files
 from pipeline.pdf import (
     LibreOffice,
     PdfReport,
     export_pdfs,
     find_libreoffice,
 )
-from pipeline.rendering import PreparedTemplate, write_atomic
-
-# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
-# imported by the functions that need it, so that batches and single documents do not.
-if TYPE_CHECKING:
-    pass
+from pipeline.rendering import PreparedTemplate
 
 
 def load_all(paths: Sequence[Path]) -> list[tuple[Path, OfficialDocument]]:
@@ -78,9 +74,8 @@ def render_document(
     warnings: list[str] = []
     if check:  # the format check runs on the bytes: nothing is written on errors
         _raise_unless_compliant(check_output(data, doc, source, warnings))
-    write_atomic(target, data)
+    ((_, digest),) = write_files(target.parent, {target.name: data})
     pdfs = export_pdfs([target], libreoffice=libreoffice, pdfa=pdfa) if libreoffice else None
-    digest = hashlib.sha256(data).hexdigest()
     return Rendered(source, Path(template.name), target, digest, pdfs, tuple(warnings))
 
 
@@ -105,11 +100,6 @@ def document_inputs(inputs_dir: Path, notes: list[str] | None = None) -> list[Pa
             use = " (dùng khi hồ sơ ghi tên nó)" if kind in ("registry", "roster") else ""
             notes.append(f"{path}: là {KIND_WORDS[kind]}, không phải văn bản{use}.")
     return found
-
-
-def _write_hashed(path: Path, data: bytes) -> dict[str, str]:
-    write_atomic(path, data)
-    return {"path": path.name, "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _sha256(path: Path) -> str:
@@ -223,21 +213,16 @@ def _write_documents(
     for path, data, template, extra in rendered:
         target = build_dir / f"{path.stem}.docx"
         report.unchanged += target.is_file() and target.read_bytes() == data
-        write_atomic(target, data)
-        digest = hashlib.sha256(data).hexdigest()
+        files = {target.name: data}
+        if extra is not None:
+            files.update(zip((p.name for p in list_paths(target)), extra, strict=True))
+        (_, digest), *lists = write_files(build_dir, files)
         warnings = tuple(warned.get(path, ()))
         if warnings:
             report.warnings[str(target)] = list(warnings)
         report.documents.append(Rendered(path, Path(template.name), target, digest, None, warnings))
         source = manifest.file_ref(path.as_posix(), _sha256(path))
-        companions = (
-            [
-                _write_hashed(list_path, content)
-                for list_path, content in zip(list_paths(target), extra, strict=True)
-            ]
-            if extra is not None
-            else []
-        )
+        companions = [{"path": name, "sha256": sha} for name, sha in lists]
         entry = manifest.entry(
             manifest.file_ref(target.name, digest),
             manifest.file_ref(Path(template.name).name, template.sha256),

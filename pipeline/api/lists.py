@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline import naming
 from pipeline.api.make import render_list_bytes
 from pipeline.loading import load_document
-from pipeline.rendering import write_atomic
-
-# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
-# imported by the functions that need it, so that batches and single documents do not.
-if TYPE_CHECKING:
-    pass
+from pipeline.output import write_files
 
 
 def list_paths(target: Path) -> tuple[Path, Path]:
@@ -33,6 +27,5 @@ def write_distribution_list(
     docx_bytes, csv_bytes = render_list_bytes(doc, templates_dir)
     folder = output if output is not None else source.parent
     list_docx, list_csv = list_paths(folder / f"{source.stem}.docx")
-    write_atomic(list_docx, docx_bytes)
-    write_atomic(list_csv, csv_bytes)
+    write_files(folder, {list_docx.name: docx_bytes, list_csv.name: csv_bytes})
     return list_docx, list_csv

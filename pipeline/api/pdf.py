@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline.api.checks import check_files
 from pipeline.api.reports import Rendered
@@ -22,11 +21,6 @@ from pipeline.pdf import (
     find_libreoffice,
 )
 from pipeline.pdf import render_preview as _render_preview
-
-# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
-# imported by the functions that need it, so that batches and single documents do not.
-if TYPE_CHECKING:
-    pass
 
 
 def _page_checks(documents: Sequence[Rendered], pdfs: PdfReport) -> list[CheckReport]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from pipeline.batch import BatchReport
 from pipeline.compliance import (
@@ -13,11 +13,6 @@ from pipeline.compliance import (
 from pipeline.pdf import (
     PdfReport,
 )
-
-# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
-# imported by the functions that need it, so that batches and single documents do not.
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.api.checks import check_bytes
 from pipeline.api.make import _raise_unless_compliant, check_output, render_bytes
@@ -21,11 +21,6 @@ from pipeline.rendering import write_atomic
 from pipeline.workfolder import (
     check_upload,
 )
-
-# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
-# imported by the functions that need it, so that batches and single documents do not.
-if TYPE_CHECKING:
-    pass
 
 
 def check_record(

@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-# pipeline.reporting (review reports: their models and contexts, ~60 ms to import) is
-# imported by the functions that need it, so that batches and single documents do not.
-if TYPE_CHECKING:
-    pass
 
 
 def new_workbook(kind: str, target: Path, period: Path | None = None) -> Path:
