@@ -12,8 +12,8 @@ each including the ones before it:
 - ``fill``: the commune's record filled and validated (``commune_document``);
 - ``ctx``: + its template context (``build_document_context``);
 - ``prep``: + the template's tagged parts rendered (``render_parts``);
-- ``check``: + the format check of those parts (``Renderer._check``);
-- ``all``: what a worker does but writing: ``Renderer.render`` (check and zip included);
+- ``check``: + the format check of those parts (``output.Plans.checker``);
+- ``all``: what a worker does but writing: ``Renderer.render`` (``output.Plans.make``);
 - ``lists``: the same with each commune's distribution list.
 
 The last line is ``instructions_per_plan=<all> check=<check - prep> zip=<all - check>``.
@@ -37,10 +37,12 @@ STAGES = ("fill", "ctx", "prep", "check", "all", "lists")
 
 def child(stage: str, spec: Path, count: int) -> None:
     """Run ``stage`` for the first ``count`` communes of the batch ``spec``."""
-    from pipeline.api import context_mapping, prepare_batch
+    from pipeline.api import prepare_batch
     from pipeline.batch.fill import RowPlace, commune_document
     from pipeline.batch.worker import Recipe, Renderer
+    from pipeline.compliance import problems
     from pipeline.context import build_document_context
+    from pipeline.output import mapping
 
     prepared = prepare_batch(spec, lists=stage == "lists")
     plan = prepared.plan
@@ -66,9 +68,11 @@ def child(stage: str, spec: Path, count: int) -> None:
         context = build_document_context(document)
         if stage == "ctx":
             continue
-        parts = renderer.template.render_parts(context_mapping(context))
+        plans = renderer.plans
+        parts = plans.template.render_parts(mapping(context))
         if stage == "check":
-            renderer._check(parts, document, job)
+            name = f"{job.slug}.docx (văn bản tạo ra)"
+            problems(plans.checker.check(parts, document.profile.id, name))
     shutil.rmtree(out)
 
 

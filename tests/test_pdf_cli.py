@@ -126,8 +126,8 @@ def test_a_failed_pdf_is_reported_with_exit_code_1(
         problem = Problem(str(sources[0]), "", "", "LibreOffice không mở được tệp này.")
         return PdfReport([PdfResult(sources[0], None, problem=problem)], ["Cảnh báo phông"], 1)
 
-    monkeypatch.setattr(api, "find_libreoffice", object)
-    monkeypatch.setattr(api, "export_pdfs", failing_export)
+    monkeypatch.setattr(api.documents, "find_libreoffice", object)
+    monkeypatch.setattr(api.documents, "export_pdfs", failing_export)
     result = CliRunner().invoke(main, ["render", str(UBND), "-o", str(tmp_path / "x.docx")])
     assert result.exit_code == 0  # without --pdf nothing of this runs
     result = CliRunner().invoke(main, ["render", str(UBND), "-o", str(tmp_path), "--pdf"])

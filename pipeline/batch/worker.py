@@ -8,27 +8,19 @@ stop, so that a plan being written is either finished or never appears.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import threading
 import time
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.batch.fill import PathKey, RowPlace, commune_document
 from pipeline.batch.plan import Job
-from pipeline.compliance import TemplateCheck
-from pipeline.compliance import problems as format_problems
-from pipeline.context import DocumentContext, build_document_context
-from pipeline.context.distribution import rows_csv
-from pipeline.context.lists import build_list_context
 from pipeline.errors import Problem, TemplateProblem, VanbanError
 from pipeline.limits import DISK_ERRNOS, os_message
-from pipeline.models import OfficialDocument
-from pipeline.naming import list_names
-from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic, zip_bytes
+from pipeline.output import Plans, WriteFailed, write_files
 
 
 @dataclass(frozen=True)
@@ -61,24 +53,12 @@ class Outcome:
     stop: bool = False  # the disk refused a write: the run must stop (full, read-only)
 
 
-def _mapping(context: Any) -> dict[str, Any]:
-    return {f.name: getattr(context, f.name) for f in fields(context)}
-
-
 class Renderer:
-    """Renders communes with templates prepared once."""
+    """Renders communes through the output pipeline's fast path (``output.Plans``)."""
 
     def __init__(self, recipe: Recipe) -> None:
         self.recipe = recipe
-        self.template = PreparedTemplate.load(recipe.template)
-        # What no commune can change (styles, theme, page headers…) is read once here;
-        # each plan is then checked from its rendered XML, before it is zipped.
-        self.checker = TemplateCheck(
-            str(recipe.template), self.template.read_part, self.template.rendered_part_names
-        )
-        self.list_template = (
-            PreparedTemplate.load(recipe.list_template) if recipe.list_template else None
-        )
+        self.plans = Plans(recipe.template, recipe.list_template, check=recipe.check)
 
     def render(self, job: Job) -> dict[str, bytes]:
         """Return the files of ``job``'s plan by name: the .docx, then its list files.
@@ -90,33 +70,7 @@ class Renderer:
         recipe = self.recipe
         place = RowPlace(recipe.roster_source, job.row, recipe.headers)
         document = commune_document(recipe.data, recipe.uses, job.commune, place)
-        context = build_document_context(document)
-        parts = self.template.render_parts(_mapping(context))
-        if recipe.check:
-            self._check(parts, document, job)
-        data = zip_bytes(self.template.members_with(parts))
-        files = {f"{job.slug}.docx": data}
-        if self.list_template is not None:
-            files.update(self._lists(document, context, job.slug))
-        return files
-
-    def _check(self, parts: dict[str, bytes], document: OfficialDocument, job: Job) -> None:
-        name = f"{job.slug}.docx (văn bản tạo ra)"
-        report = self.checker.check(parts, document.profile.id, name)
-        found = format_problems(report)
-        if found:
-            raise VanbanError(found)
-
-    def _lists(
-        self, document: OfficialDocument, context: DocumentContext, slug: str
-    ) -> dict[str, bytes]:
-        assert self.list_template is not None
-        lists = build_list_context(document, context)
-        docx_name, csv_name = list_names(slug)
-        return {
-            docx_name: render_to_bytes(self.list_template, _mapping(lists)),
-            csv_name: rows_csv(lists.hang),
-        }
+        return self.plans.make(document, job.slug)
 
     def run(self, job: Job) -> Outcome:
         """Render and write ``job``'s files; return its outcome (never raises for a row)."""
@@ -128,16 +82,13 @@ class Renderer:
             return Outcome(job, None, (self._problem(job, _MEMORY),))
         except Exception as exc:  # one commune's surprise must not stop the others
             return Outcome(job, None, (self._problem(job, _unexpected(exc)),))
-        # The plan itself last: once it is there, its list files are too. No fsync
-        # here: the main process flushes each written file (see write_atomic).
-        for name, data in reversed(files.items()):
-            path = self.recipe.out_dir / name
-            try:
-                write_atomic(path, data, durable=False)
-            except OSError as exc:
-                problem = Problem(str(path), "", "", f"Không ghi được tệp: {os_message(exc)}")
-                return Outcome(job, None, (problem,), stop=exc.errno in DISK_ERRNOS)
-        hashes = [(name, hashlib.sha256(data).hexdigest()) for name, data in files.items()]
+        # No fsync here: the main process flushes each written file (see write_atomic).
+        try:
+            hashes = write_files(self.recipe.out_dir, files, durable=False)
+        except WriteFailed as exc:
+            message = f"Không ghi được tệp: {os_message(exc.error)}"
+            problem = Problem(str(exc.path), "", "", message)
+            return Outcome(job, None, (problem,), stop=exc.error.errno in DISK_ERRNOS)
         return Outcome(job, hashes[0][1], extras=tuple(hashes[1:]))
 
     def _problem(self, job: Job, message: str) -> Problem:

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import manifest
-from pipeline.compliance.check import check_docx
-from pipeline.compliance.check import problems as compliance_problems
+from pipeline import manifest, output
 from pipeline.context.report_body import ReportContext, build_commune_context, build_report_context
 from pipeline.context.report_figures import commune_plan_value
 from pipeline.errors import InputError, Problem, UsageError
@@ -29,7 +27,7 @@ from pipeline.loading.periods import (
 )
 from pipeline.models.roster import Commune
 from pipeline.naming import REPORT_KIND, file_stems, template_name
-from pipeline.rendering import PreparedTemplate, render_to_bytes, write_atomic
+from pipeline.rendering import PreparedTemplate
 from pipeline.reporting.communes import commune_headers
 from pipeline.templates import find_template
 
@@ -105,10 +103,6 @@ def commune_file_names(communes: Sequence[Commune]) -> list[str]:
     return [f"{stem}.docx" for stem in stems]
 
 
-def _mapping(context: ReportContext) -> dict[str, Any]:
-    return {f.name: getattr(context, f.name) for f in fields(context)}
-
-
 class _Templates:
     def __init__(self, user_dir: Path | None) -> None:
         self.user_dir = user_dir
@@ -152,7 +146,7 @@ def prepare_period(
     documents = [
         ReportDocument(
             base / report_file_name(inputs),
-            render_to_bytes(template, _mapping(context)),
+            output.render(template, context),
             template,
             context,
         )
@@ -162,7 +156,7 @@ def prepare_period(
         own = build_commune_context(
             header.document, records, header.commune, header.subject, header.leadership
         )
-        data = render_to_bytes(template, _mapping(own))
+        data = output.render(template, own)
         path = base / COMMUNES_OUTPUT / file_name
         documents.append(ReportDocument(path, data, template, own, header.commune))
     return PreparedPeriod(inputs, tuple(documents))
@@ -205,8 +199,7 @@ def check_period(
     out = []
     for document in prepared.documents:
         name = f"{document.path.as_posix()} (văn bản tạo ra)"
-        report = check_docx(document.data, document.context.the_thuc, name=name)
-        out.extend(compliance_problems(report))
+        out.extend(output.check(document.data, document.context.the_thuc, name))
         if advance is not None:
             advance(document.path.name)
     return out
@@ -226,7 +219,8 @@ def write_period(prepared: PreparedPeriod, build_dir: Path) -> list[dict[str, An
     digest = manifest.inputs_digest(inputs)
     entries = []
     for document in prepared.documents:
-        write_atomic(build_dir / document.path, document.data)
+        target = build_dir / document.path
+        output.write_files(target.parent, {target.name: document.data})
         commune = document.commune
         entries.append(
             manifest.entry(
