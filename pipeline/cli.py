@@ -633,6 +633,9 @@ def period_validate(folders: tuple[Path, ...], templates_dir: Path | None) -> No
 def period_build(folder: Path, build_dir: Path, templates_dir: Path | None, no_check: bool) -> None:
     """Tạo báo cáo của kỳ FOLDER: báo cáo của cơ quan và báo cáo của từng xã."""
     done = api.build_period(folder, build_dir, templates_dir, check=not no_check)
+    for item in done:  # the format check's warnings, beside the report they concern
+        for line in item.warnings:
+            click.echo(f"  Cảnh báo ở {item.output}: {line}")
     click.echo(f"Đã tạo: {done[0].output}")
     if len(done) > 1:
         click.echo(f"Và {len(done) - 1} báo cáo của xã, phường trong {done[1].output.parent}")

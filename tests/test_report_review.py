@@ -420,3 +420,22 @@ def test_dates_in_sentences_follow_the_date_rule(built: dict[str, Path]) -> None
     text = _text(docx.Document(str(built["2026-H2/bao-cao-so-ket-2026-H2.docx"])))
     assert "ngày 10/6/2026 của Ban Thường vụ Tỉnh uỷ" in text
     assert "10/06/2026" not in text and "/06/" not in text
+
+
+# --- issue 21: the format check's warnings of period reports are printed ---------------
+
+
+def test_period_reports_warnings_are_printed_beside_the_report(inputs: Path) -> None:
+    record = inputs / "periods" / "2026-H2" / "bao-cao.yaml"
+    _edit(record, "so: 112\n", "so: 112\ntrich_yeu: [SƠ KẾT 6 THÁNG CUỐI NĂM 2026]\n")
+    out = inputs.parent / "build"
+    result = CliRunner().invoke(main, ["build", str(inputs), "-o", str(out)])
+    assert result.exit_code == 0, result.output  # a warning does not stop the build
+    report = "periods/2026-H2/bao-cao-so-ket-2026-H2.docx"
+    assert f"Cảnh báo ở {report}" in result.output
+    assert "CHỮ IN HOA" in result.output
+    single = CliRunner().invoke(
+        main, ["period", "build", str(inputs / "periods" / "2026-H2"), "-o", str(out)]
+    )
+    assert single.exit_code == 0, single.output
+    assert f"Cảnh báo ở {out / report}" in single.output and "CHỮ IN HOA" in single.output

@@ -148,11 +148,12 @@ def build(
     rendered: list[tuple[Path, bytes, PreparedTemplate, tuple[bytes, bytes] | None]] = []
     failures: list[Problem] = []
     warned: dict[Path, list[str]] = {}
+    period_warned: dict[str, list[str]] = {}
     if check:
         for period in periods:
             label = f"Kiểm tra thể thức báo cáo kỳ {period.inputs.period.id}"
             steps.start(label, len(period.documents))
-            failures.extend(check_period(period, steps.advance))
+            failures.extend(check_period(period, steps.advance, period_warned))
             steps.stop()
     steps.start("Tạo và kiểm tra văn bản", len(loaded))
     for path, doc in loaded:
@@ -169,6 +170,7 @@ def build(
         if period.inputs.warnings:
             where = str(period.inputs.folder)
             report.warnings[where] = [str(w) for w in period.inputs.warnings]
+    report.warnings.update(period_warned)  # the format check's, by report
     entries = _write_documents(rendered, build_dir, report, warned)
     for period in periods:
         report.unchanged += _unchanged(period, build_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,11 +57,21 @@ def build_period(
     from pipeline.reporting import check_period, prepare_period
 
     period = prepare_period(folder, templates_dir)
+    warnings: dict[str, list[str]] = {}
     if check:
-        _raise_unless_compliant(check_period(period))
+        _raise_unless_compliant(check_period(period, warnings=warnings))
     done: list[Rendered] = []
     _write_period(period, build_dir, done)
-    return done
+    return [
+        replace(r, warnings=tuple(warnings.get(_relative(r.output, build_dir), ()))) for r in done
+    ]
+
+
+def _relative(path: Path, build_dir: Path) -> str:
+    try:
+        return path.relative_to(build_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def create_period(periods_dir: Path, period_id: str, previous_id: str | None = None) -> NewPeriod:

@@ -192,14 +192,29 @@ def prepare_periods(
 
 
 def check_period(
-    prepared: PreparedPeriod, advance: Callable[[str], None] | None = None
+    prepared: PreparedPeriod,
+    advance: Callable[[str], None] | None = None,
+    warnings: dict[str, list[str]] | None = None,
 ) -> list[Problem]:
-    """Return the format errors of every report of ``prepared`` under its profile;
-    ``advance(name)`` is called after each report (a progress bar)."""
+    """Return the format errors of every report of ``prepared`` under its profile (after
+    the office's conventions, ``quy-uoc.yaml`` in the period folder or above);
+    ``advance(name)`` is called after each report (a progress bar); each report's
+    warnings go into ``warnings`` under its path, when given."""
     out = []
     for document in prepared.documents:
         name = f"{document.path.as_posix()} (văn bản tạo ra)"
-        out.extend(output.check(document.data, document.context.the_thuc, name))
+        found: list[str] = []
+        out.extend(
+            output.check(
+                document.data,
+                document.context.the_thuc,
+                name,
+                conventions=prepared.inputs.folder,
+                warnings=found,
+            )
+        )
+        if found and warnings is not None:
+            warnings[document.path.as_posix()] = found
         if advance is not None:
             advance(document.path.name)
     return out
