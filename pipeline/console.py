@@ -26,6 +26,32 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def _bar(*, with_failures: bool) -> Progress:
+    """Return a progress bar on stderr that disappears when done: label, bar, count,
+    (failures,) time, the item being made."""
+    # rich takes ~50 ms to import: only when a bar is shown (stderr is a terminal).
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    failures = [TextColumn("lỗi {task.fields[failed]}")] if with_failures else []
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        *failures,
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
 class BatchProgress:
     """A progress bar with counts and the commune just made (see ``pipeline.batch.Progress``)."""
 
@@ -40,26 +66,7 @@ class BatchProgress:
         """Show the bar for ``total`` communes (none when there is nothing to render)."""
         if not self.enabled or total == 0:
             return
-        # rich takes ~50 ms to import: only when a bar is shown (stderr is a terminal).
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self._bar = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("lỗi {task.fields[failed]}"),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[current]}"),
-            console=Console(stderr=True),
-            transient=True,
-        )
+        self._bar = _bar(with_failures=True)
         self._bar.start()
         note = f" (bỏ qua {skipped} không đổi)" if skipped else ""
         self._task = self._bar.add_task(f"{self.name}{note}", total=total, failed=0, current="")
@@ -180,24 +187,7 @@ class StepProgress:
         """Show a bar for ``total`` items (none for an empty step)."""
         if not self.enabled or total == 0:
             return
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self._bar = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("{task.fields[current]}"),
-            console=Console(stderr=True),
-            transient=True,
-        )
+        self._bar = _bar(with_failures=False)
         self._bar.start()
         self._task = self._bar.add_task(label, total=total, current="")
 

@@ -27,7 +27,7 @@ from pydantic_core import ErrorDetails
 
 from pipeline.context.commune import CommuneFields, commune_fields, sources_of
 from pipeline.errors import InputError, Problem
-from pipeline.loading.dates import deadlines, swapped
+from pipeline.loading.dates import early_deadlines, swapped
 from pipeline.loading.problems import data_path, problem_from_error
 from pipeline.models import OfficialDocument
 from pipeline.models.roster import COLUMNS, Commune
@@ -256,13 +256,8 @@ def _deadline_problems(
 ) -> list[Problem]:
     """Return a problem for each deadline before the plan's date, naming the row's
     columns they come from (a month-first spreadsheet often causes it)."""
-    issued = record.ngay
-    if issued is None:
-        return []
     out = []
-    for path, value in deadlines(record):
-        if value >= issued:
-            continue
+    for path, value, issued in early_deadlines(record):
         names = [*uses.get(path, ()), *uses.get(("ngay",), ())]
         columns = list(dict.fromkeys(f for n in names for f in sources_of(n)))
         headers = ", ".join(place.label(f) for f in columns) or ".".join(map(str, path))

@@ -61,15 +61,21 @@ def month_first_hint(doc: YamlDocument, path: PathKey, value: date, fits: bool) 
     )
 
 
-def deadline_problems(record: OfficialDocument, doc: YamlDocument) -> list[Problem]:
-    """Return a problem for every deadline of ``record`` earlier than its issue date."""
+def early_deadlines(record: OfficialDocument) -> Iterator[tuple[PathKey, date, date]]:
+    """Yield (path, deadline, issue date) for each deadline of ``record`` earlier than
+    the date it is issued (a month-first spreadsheet often causes it)."""
     issued = record.ngay
     if issued is None:
-        return []
-    out = []
+        return
     for path, value in deadlines(record):
-        if value >= issued:
-            continue
+        if value < issued:
+            yield path, value, issued
+
+
+def deadline_problems(record: OfficialDocument, doc: YamlDocument) -> list[Problem]:
+    """Return a problem for every deadline of ``record`` earlier than its issue date."""
+    out = []
+    for path, value, issued in early_deadlines(record):
         other = swapped(value)
         hint = month_first_hint(doc, path, value, other is not None and other >= issued)
         if not hint and ("ngay",) in getattr(doc, "date_cells", {}):

@@ -24,7 +24,7 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from pipeline.errors import Problem, TemplateProblem
 from pipeline.limits import TEMPLATE_BYTES, check_file, check_zip
 from pipeline.rendering.environment import environment
-from pipeline.rendering.limits import LimitExceeded, failure_message
+from pipeline.rendering.limits import EXPRESSION_ERRORS, LimitExceeded, failure_message
 from pipeline.rendering.parts import extra_parts
 from pipeline.rendering.zipfile_raw import Member, read_members
 
@@ -242,14 +242,7 @@ class PreparedTemplate:
             ) from None
         except jinja2.TemplateError as exc:
             raise TemplateProblem([self._problem(part, exc, f"Lỗi khi điền mẫu: {exc}.")]) from None
-        except (
-            RecursionError,
-            MemoryError,
-            ArithmeticError,
-            ValueError,
-            TypeError,
-            LookupError,
-        ) as exc:
+        except EXPRESSION_ERRORS as exc:
             message = f"Lỗi khi điền mẫu: {failure_message(exc)}. Sửa thẻ này trong Word."
             raise TemplateProblem([self._problem(part, exc, message)]) from None
         # Undo _patch's line breaks (str.replace: a regular expression costs more here).

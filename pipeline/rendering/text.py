@@ -18,7 +18,7 @@ from jinja2.runtime import new_context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from pipeline.rendering.environment import environment
-from pipeline.rendering.limits import failure_message
+from pipeline.rendering.limits import EXPRESSION_ERRORS, failure_message
 
 _PLACEHOLDER = re.compile(r"\{\{|\{%|\{#")
 _UNDEFINED = re.compile(r"'([^']+)' (?:is undefined|has no attribute '([^']+)')")
@@ -109,14 +109,7 @@ def render_compiled(template: jinja2.Template, mapping: Mapping[str, Any]) -> st
         raise TextTemplateError("security", "", str(exc)) from None
     except jinja2.TemplateError as exc:
         raise TextTemplateError("error", "", str(exc)) from None
-    except (
-        RecursionError,
-        MemoryError,
-        ArithmeticError,
-        ValueError,
-        TypeError,
-        LookupError,
-    ) as exc:
+    except EXPRESSION_ERRORS as exc:
         # An expression that cannot be computed (1/0, a macro calling itself): a
         # problem of the text, never a traceback.
         raise TextTemplateError("error", "", failure_message(exc)) from None
