@@ -12,7 +12,7 @@ import httpx
 import pdfplumber
 import pytest
 
-from tests.conftest import needs_libreoffice
+from tests.conftest import INPUTS, needs_libreoffice
 from tests.web_helpers import running, work_folder
 
 RECORD = "inputs/ke-hoach-ubnd-xa.yaml"
@@ -222,3 +222,17 @@ def test_a_yaml_date_reaches_the_form_the_vietnamese_way(server: tuple[str, Path
     assert saved["problems"] == []
     assert "\nngay: 20/10/2026\n" in (folder / "inputs/ngay-iso.yaml").read_text(encoding="utf-8")
     (folder / "inputs/ngay-iso.yaml").unlink()
+
+
+def test_a_deadline_before_the_issue_date_is_a_problem_of_its_field(tmp_path: Path) -> None:
+    """The page checks a YAML record as `vanban validate` does: a deadline earlier than
+    the document is a problem at that deadline's field."""
+    from pipeline.loading.drafts import check_text
+
+    text = (INPUTS / "ke-hoach-ubnd-xa.yaml").read_text(encoding="utf-8")
+    text = text.replace("thoi_han: 31/01/2027", "thoi_han: 31/01/2026", 1)
+    record, problems = check_text(text, tmp_path / "ke-hoach.yaml")
+    assert record is None
+    (located,) = problems
+    assert located.path == ("nhiem_vu", 0, "nhiem_vu", 0, "thoi_han")
+    assert "sớm hơn ngày ban hành 20/10/2026" in located.problem.message

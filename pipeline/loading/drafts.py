@@ -15,6 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from pipeline.errors import InputError, Problem
+from pipeline.loading.dates import deadline_problems
 from pipeline.loading.problems import data_path, problem_from_error
 from pipeline.loading.registry import resolve_distribution, roster_addressees
 from pipeline.loading.yaml_source import PathKey, YamlDocument, parse_yaml
@@ -102,6 +103,10 @@ def check_yaml(
             problem = problem_from_error(error, doc.source, doc.data, doc.where, OfficialDocument)
             located.append(LocatedProblem(_error_path(tuple(error["loc"]), doc.data), problem))
         return None, located
+    # A deadline before the issue date: the same check as a record file's (load_document).
+    early = deadline_problems(record, doc)
+    if early:
+        return None, [LocatedProblem(_path_of_field(p.field), p) for p in early]
     outside = _outside(doc, within) if within is not None else None
     if outside is not None:
         return None, [outside]
