@@ -12,11 +12,11 @@ from typing import Any
 from pipeline.loading.workbook_layout import HELP_SHEET, META_SHEET
 from pipeline.loading.workbook_results import results_shape
 from pipeline.models.execution import STATUSES
+from pipeline.workbook.writer import header_row
 
 RESULTS_SHEET = "Kết quả các xã"
 _FIXED = ("Mã xã", "Tên xã")
 _NOTE = "Ghi chú"
-_HEADER_FILL = "DDEBF7"
 _KEY_FILL = "F2F2F2"
 
 _HELP = (
@@ -47,12 +47,7 @@ def results_bytes(folder: Path) -> bytes:
     sheet: Any = book.active
     sheet.title = RESULTS_SHEET
     headers = [*_FIXED, *(name for _, name in shape.targets), _NOTE]
-    for c, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=c, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "C2"
+    header_row(sheet, headers, "C2")
     last = len(shape.communes) + 1
     for r, commune in enumerate(shape.communes, start=2):
         for c, value in enumerate((commune.ma, commune.ten), start=1):

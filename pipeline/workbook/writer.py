@@ -65,6 +65,21 @@ _ROSTER_HELP = (
 
 _MAX_ROWS = 300  # rows given dropdowns and text format in a new sheet
 _HEADER_FILL = "DDEBF7"
+
+
+def header_row(ws: Any, headers: list[str], freeze: str) -> None:
+    """Write ``headers`` as the sheet's first row (bold, shaded, wrapped) and freeze the
+    panes above and left of the cell ``freeze``."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for c, text in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=c, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = freeze
+
+
 _KEY_FILL = "F2F2F2"
 
 #: The instructions sheet, one paragraph per row.
@@ -223,14 +238,7 @@ class _Writer:
         dv.add(cells)
 
     def _header(self, ws: Any, headers: list[str]) -> None:
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        for c, text in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=c, value=text)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
+        header_row(ws, headers, "A2")
 
     def _format_column(self, ws: Any, index: int, column: Column, rows: int) -> None:
         from openpyxl.styles import Alignment
